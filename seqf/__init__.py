@@ -1,0 +1,76 @@
+"""seqf: continuous quality improvement for Supported Employment services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from seqf.config import Defaults, from_environment, instance_secret_key
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    app.config.from_object(Defaults)
+    app.config.update(from_environment())
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'seqf.db'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    app.template_folder = app.config["TEMPLATES_DIR"]
+
+
+def register_extensions(app: Flask) -> None:
+    from seqf import i18n
+    from seqf.auth.loader import configure_login
+    from seqf.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+    configure_login(app)
+    i18n.register_filters(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from seqf.blueprints import all_blueprints
+
+    for blueprint in all_blueprints():
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from seqf.errors import register
+
+    register(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from seqf.security import register_security_headers
+    from seqf.transactions import register_request_boundary
+
+    register_security_headers(app)
+    register_request_boundary(app)
+
+
+def register_commands(app: Flask) -> None:
+    from seqf.cli import register
+
+    register(app)

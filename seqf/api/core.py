@@ -1,0 +1,130 @@
+"""The ``operation`` decorator: routing, bearer authentication, body parsing and OpenAPI metadata.
+
+Every API view is declared through it, so the OpenAPI document is generated from the same
+declarations that parse requests; nothing is kept by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import BadRequest
+
+from seqf.errors import json_error
+from seqf.models import User
+from seqf.services import tokens
+from seqf.services.errors import ServiceError
+
+
+@dataclass
+class Operation:
+    rule: str
+    method: str
+    endpoint: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    auth: bool = True
+    content_type: str = "application/json"
+    query: dict[str, str] = field(default_factory=dict)
+    errors: tuple[int, ...] = ()
+
+
+REGISTRY: list[Operation] = []
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+
+def current_api_user() -> User:
+    return g.api_user
+
+
+def _authenticate() -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiError(401, "not_authenticated", _("Send a bearer token: Authorization: Bearer <token>."))
+    user = tokens.user_for_api_token(secret.strip())
+    if user is None:
+        raise ApiError(401, "not_authenticated", _("The token is invalid or has expired."))
+    return user
+
+
+def pydantic_fields(exc: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error["loc"]) or "body"
+        fields.setdefault(location, error["msg"])
+    return fields
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    if not request.is_json:
+        raise ApiError(415 if request.data else 400, "bad_request",
+                       _("Send a JSON body with Content-Type: application/json."))
+    try:
+        data = request.get_json()
+    except BadRequest:
+        raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, "validation_failed", _("Some fields are missing or invalid."),
+                       pydantic_fields(exc)) from None
+
+
+def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
+              body: type[BaseModel] | None = None, response: Any = None, status: int = 200,
+              auth: bool = True, content_type: str = "application/json",
+              query: dict[str, str] | None = None, errors: tuple[int, ...] = ()) -> Callable:
+    """Declare an API view. The view receives ``body=`` (parsed model) when ``body`` is given and
+    returns a JSON-able value (or a Response); it is serialised with ``status``."""
+
+    def decorator(view: Callable) -> Callable:
+        endpoint = view.__name__
+
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                if auth:
+                    g.api_user = _authenticate()
+                if body is not None:
+                    kwargs["body"] = parse_body(body)
+                result = view(*args, **kwargs)
+            except ApiError as exc:
+                return json_error(exc.status, exc.code, exc.message, exc.fields)
+            except ServiceError as exc:
+                from seqf.extensions import db
+
+                db.session.rollback()
+                return json_error(exc.status, exc.code, exc.message, exc.fields)
+            if hasattr(result, "status_code"):
+                return result
+            return jsonify(result), status
+
+        from seqf.api import bp
+
+        bp.add_url_rule(rule, endpoint, wrapper, methods=[method])
+        REGISTRY.append(Operation(rule, method, endpoint, summary, tag, body, response, status, auth,
+                                  content_type, query or {}, errors))
+        return wrapper
+
+    return decorator
+
+
+def openapi_path(rule: str) -> str:
+    """Flask's ``/organisations/<int:org>`` becomes OpenAPI's ``/organisations/{org}``."""
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule)

@@ -1,0 +1,90 @@
+"""Request and response schemas for the people-and-organisations part of the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254,
+                                         pattern=r"^[^@\s]+@[^@\s]+$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+GlobalRoleName = Literal["admin", "coordinator", "revisor"]
+MemberRoleName = Literal["org_admin", "leader", "staff", "viewer"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class TokenRequest(Strict):
+    email: Annotated[str, StringConstraints(max_length=254)]
+    password: Annotated[str, StringConstraints(max_length=256)]
+
+
+class TokenOut(BaseModel):
+    token: str
+    expires_at: dt.datetime
+
+
+class MembershipOut(BaseModel):
+    organisation_id: int
+    role: MemberRoleName
+
+
+class MeOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    language: str
+    global_roles: list[GlobalRoleName]
+    memberships: list[MembershipOut]
+
+
+class UserCreate(Strict):
+    email: Email
+    name: Name
+    password: Annotated[str, StringConstraints(max_length=256)]
+    global_roles: list[GlobalRoleName] = Field(default_factory=list, max_length=3)
+    language: Literal["nb", "en"] = "nb"
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    name: str
+    active: bool
+    global_roles: list[GlobalRoleName]
+
+
+class OrganisationCreate(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+
+
+class MemberCreate(Strict):
+    user_id: int
+    role: MemberRoleName
+
+
+class MemberOut(BaseModel):
+    id: int
+    user_id: int
+    organisation_id: int
+    role: MemberRoleName
+    name: str
+    email: str
+
+
+class AuditEventOut(BaseModel):
+    at: dt.datetime
+    actor_id: int | None
+    action: str
+    object_type: str
+    object_id: int | None
+    summary: str

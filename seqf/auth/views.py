@@ -1,0 +1,125 @@
+"""Log in, log out, forgotten password, accept an invitation."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from seqf.auth import bp
+from seqf.auth.forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from seqf.extensions import limiter
+from seqf.security import safe_next
+from seqf.services import accounts, organisations, passwords
+from seqf.web import Refused, attempt
+
+
+def _failed_login(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _login_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"login:{get_remote_address()}:{email}"
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"], deduct_when=_failed_login)
+@limiter.limit("50 per 15 minutes", methods=["POST"], deduct_when=_failed_login)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data, url_for("main.dashboard")))
+        g.login_failed = True
+        # one message whether the e-mail or the password was wrong
+        form.form_errors.append(_("Wrong e-mail or password."))
+        return render_template("auth/login.html", form=form), 401
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        passwords.request_password_reset(form.email.data)
+        flash(_("If the address belongs to an account, a link to set a new password is on its way."),
+              "info")
+        return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            attempt(form, lambda: passwords.reset_password(token, form.new_password.data))
+        except Refused:
+            return render_template("auth/reset_password.html", form=form), 422
+        logout_user()
+        flash(_("Your password is changed. Log in with the new password."), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/reset_password.html", form=form), status
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation = organisations.invitation_for(token)
+    if invitation is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    existing = accounts.find_user_by_email(invitation.email)
+    if existing is not None:
+        return _accept_as_existing(invitation, existing)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            membership = attempt(form, lambda: organisations.accept_invitation(
+                invitation, name=form.name.data, password=form.new_password.data))
+        except Refused:
+            return render_template("auth/accept_invitation.html", form=form, invitation=invitation), 422
+        login_user(membership.user)
+        flash(_("Welcome to %(org)s!", org=invitation.organisation.name), "success")
+        return redirect(url_for("main.dashboard"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
+
+
+def _accept_as_existing(invitation, existing):
+    """Someone with an account accepts by logging in as that account and confirming."""
+    if not current_user.is_authenticated:
+        flash(_("You already have an account. Log in to accept the invitation."), "info")
+        return redirect(url_for("auth.login", next=request.path))
+    form = NewPasswordForm()  # only for its CSRF token
+    if request.method == "POST":
+        if current_user.id != existing.id:
+            flash(_("This invitation was sent to another e-mail address."), "error")
+            return render_template("auth/accept_existing.html", invitation=invitation, form=form), 403
+        try:
+            attempt(None, lambda: organisations.accept_invitation(invitation, user=current_user))
+        except Refused:
+            return render_template("auth/accept_existing.html", invitation=invitation, form=form), 422
+        flash(_("You are now a member of %(org)s.", org=invitation.organisation.name), "success")
+        return redirect(url_for("main.dashboard"))
+    return render_template("auth/accept_existing.html", invitation=invitation, form=form)

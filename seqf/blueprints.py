@@ -1,0 +1,15 @@
+"""The list of blueprints, in one place so ``create_app`` stays short."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def all_blueprints() -> list[Blueprint]:
+    from seqf.admin import bp as admin
+    from seqf.api import bp as api
+    from seqf.auth import bp as auth
+    from seqf.main import bp as main
+    from seqf.organisations import bp as organisations
+
+    return [main, auth, admin, organisations, api]

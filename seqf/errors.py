@@ -1,0 +1,93 @@
+"""Error pages (HTML) and error bodies (JSON). Never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from seqf.extensions import db
+from seqf.services.errors import ServiceError
+
+CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
+
+
+def json_error(status: int, code: str, message: str, fields: dict | None = None):
+    body: dict = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        401: (_("Log in required"), _("You need to log in to see this page.")),
+        403: (_("Not allowed"), _("Your role does not give access to this page.")),
+        404: (_("Not found"), _("The page does not exist, or you do not have access to it.")),
+        405: (_("Not allowed"), _("This action is not available here.")),
+        409: (_("Conflict"), _("Someone else changed this in the meantime. Reload and try again.")),
+        413: (_("File too large"), _("The file is larger than allowed (20 MB).")),
+        429: (_("Too many attempts"), _("Too many attempts. Wait a few minutes and try again.")),
+        500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged.")),
+    }
+
+
+def render_error(status: int, message: str | None = None):
+    title, default = _messages().get(status, (_("Error"), _("Something went wrong.")))
+    if wants_json():
+        return json_error(status, CODES.get(status, "error"), message or default)
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message or default), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_error(400, _("The form had expired or was not sent from this site. "
+                                   "Reload the page and try again."))
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        db.session.rollback()
+        if wants_json():
+            return json_error(exc.status, exc.code, exc.message, exc.fields)
+        return render_error(exc.status, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        # our own abort(…, description) texts are shown; Werkzeug's English defaults are not
+        return render_error(exc.code or 500, exc.description if _custom(exc) else None)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        return render_error(500)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(exc):
+        db.session.rollback()
+        return render_error(500)
+
+
+def _custom(exc: HTTPException) -> bool:
+    """True when the description was set by our code rather than Werkzeug's default text."""
+    return exc.description != type(exc).description

@@ -1,0 +1,7 @@
+"""Dashboard, profile, language switch and health checks."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from seqf.main import views  # noqa: E402,F401

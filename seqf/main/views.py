@@ -1,0 +1,98 @@
+"""The pages every logged-in person has."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from seqf.auth.forms import ChangePasswordForm
+from seqf.extensions import db
+from seqf.main import bp
+from seqf.main.forms import LanguageForm, ProfileForm
+from seqf.models import Membership
+from seqf.security import safe_next
+from seqf.services import accounts
+from seqf.web import Refused, attempt
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness: answers without touching the database."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: the database answers."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means not ready
+        db.session.rollback()
+        return jsonify(status="unavailable", database="error"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    memberships = db.session.scalars(
+        sa.select(Membership).where(Membership.user_id == current_user.id)
+        .options(sa.orm.joinedload(Membership.organisation))
+    ).all()
+    memberships = sorted(memberships, key=lambda m: m.organisation.name.lower())
+    return render_template("main/dashboard.html", memberships=memberships)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            attempt(form, lambda: accounts.update_profile(current_user, name=form.name.data))
+            attempt(form, lambda: accounts.set_language(current_user, form.language.data))
+        except Refused:
+            return _profile_page(form, ChangePasswordForm(), 422)
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("main.profile"))
+    return _profile_page(form, ChangePasswordForm(), 422 if request.method == "POST" else 200)
+
+
+@bp.post("/profile/password")
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            attempt(form, lambda: accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data))
+        except Refused:
+            return _profile_page(ProfileForm(obj=current_user), form, 422)
+        login_user(current_user._get_current_object())  # keep this session after the version bump
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("main.profile"))
+    return _profile_page(ProfileForm(obj=current_user), form, 422)
+
+
+def _profile_page(form, password_form, status):
+    return render_template("main/profile.html", form=form, password_form=password_form), status
+
+
+@bp.post("/language")
+def set_language():
+    """Remembered on the user when logged in, in the session otherwise."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            accounts.set_language(current_user, form.language.data)
+    return redirect(safe_next(form.next.data, url_for("main.index")))

@@ -1,0 +1,80 @@
+"""People: users and their platform-wide roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from seqf.models.base import Base, TimestampMixin, UTCDateTime
+from seqf.models.enums import GlobalRole, enum_column
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # stored lower-cased: the unique index then means "unique regardless of case"
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    language: so.Mapped[str] = so.mapped_column(sa.String(5), default="nb")
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    # bumped on password change so other sessions and old links stop working
+    session_version: so.Mapped[int] = so.mapped_column(default=1)
+    last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+
+    role_grants: so.Mapped[list[UserRole]] = so.relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    memberships: so.Mapped[list[Membership]] = so.relationship(  # noqa: F821
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    def get_id(self) -> str:
+        # the session id carries the version so a password change logs out other sessions
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def global_roles(self) -> set[GlobalRole]:
+        return {grant.role for grant in self.role_grants}
+
+    def has_role(self, role: GlobalRole | str) -> bool:
+        return GlobalRole(role) in self.global_roles
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(GlobalRole.admin)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.has_role(GlobalRole.coordinator)
+
+    @property
+    def is_revisor(self) -> bool:
+        return self.has_role(GlobalRole.revisor)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(Base):
+    """A platform-wide role: admin, network coordinator or revisor."""
+
+    __tablename__ = "user_roles"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: so.Mapped[GlobalRole] = so.mapped_column(
+        enum_column(GlobalRole, "global_role"), primary_key=True
+    )
+    user: so.Mapped[User] = so.relationship(back_populates="role_grants")

@@ -1,0 +1,30 @@
+"""The audit trail: who did what to which object, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from seqf.models.accounts import User
+from seqf.models.base import Base, UTCDateTime, utcnow
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    organisation_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    action: so.Mapped[str] = so.mapped_column(sa.String(64))
+    object_type: so.Mapped[str] = so.mapped_column(sa.String(40))
+    object_id: so.Mapped[int | None]
+    summary: so.Mapped[str] = so.mapped_column(sa.String(500))
+
+    actor: so.Mapped[User | None] = so.relationship()

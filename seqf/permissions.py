@@ -1,0 +1,79 @@
+"""Who may do what: every permission predicate lives here.
+
+Views and the API ask these; an organisation the caller has no part in answers 404 (it is not
+revealed that it exists), a known organisation where the role is too weak answers 403.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, g
+
+from seqf.extensions import db
+from seqf.models import MemberRole, Membership, Organisation, User
+
+MANAGE_MEMBERS = {MemberRole.org_admin}
+LEAD = {MemberRole.org_admin, MemberRole.leader}
+READ_AUDIT = {MemberRole.org_admin, MemberRole.leader}
+PARTICIPATE = {MemberRole.leader, MemberRole.staff}
+EVIDENCE_WRITE = {MemberRole.org_admin, MemberRole.leader, MemberRole.staff}
+
+
+def member_role(user: User, organisation_id: int) -> MemberRole | None:
+    """The caller's role in the organisation, cached for the request."""
+    cache = g.setdefault("member_roles", {})
+    key = (user.id, organisation_id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            sa.select(Membership.role).where(
+                Membership.user_id == user.id, Membership.organisation_id == organisation_id
+            )
+        )
+    return cache[key]
+
+
+def oversees_network(user: User) -> bool:
+    """Admins and network coordinators see every organisation's administrative pages."""
+    return user.is_admin or user.is_coordinator
+
+
+def can_see_organisation(user: User, organisation_id: int) -> bool:
+    return oversees_network(user) or member_role(user, organisation_id) is not None
+
+
+def has_org_role(user: User, organisation_id: int, roles: set[MemberRole]) -> bool:
+    return member_role(user, organisation_id) in roles
+
+
+def can_manage_members(user: User, organisation_id: int) -> bool:
+    return oversees_network(user) or has_org_role(user, organisation_id, MANAGE_MEMBERS)
+
+
+def can_read_audit(user: User, organisation_id: int) -> bool:
+    return user.is_admin or has_org_role(user, organisation_id, READ_AUDIT)
+
+
+def can_lead(user: User, organisation_id: int) -> bool:
+    return has_org_role(user, organisation_id, LEAD)
+
+
+def can_write_evidence(user: User, organisation_id: int) -> bool:
+    return has_org_role(user, organisation_id, EVIDENCE_WRITE)
+
+
+def can_create_organisations(user: User) -> bool:
+    return oversees_network(user)
+
+
+def can_create_users(user: User) -> bool:
+    return oversees_network(user)
+
+
+def organisation_or_404(user: User, organisation_id: int, allowed=can_see_organisation) -> Organisation:
+    """Load the organisation if the caller may see it (404 otherwise) and passes ``allowed`` (403)."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not can_see_organisation(user, organisation_id):
+        abort(404)
+    if not allowed(user, organisation_id):
+        abort(403)
+    return organisation

@@ -1,0 +1,205 @@
+"""Organisations, memberships and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from seqf.extensions import db
+from seqf.models import (
+    MemberRole,
+    Membership,
+    OneTimeToken,
+    Organisation,
+    TokenPurpose,
+    User,
+    utcnow,
+)
+from seqf.services import audit, mail, tokens
+from seqf.services.accounts import create_user, find_user_by_email, normalise_email
+from seqf.services.errors import Conflict, RuleViolation
+from seqf.urls import external_url
+
+
+def parse_role(value: str) -> MemberRole:
+    try:
+        return MemberRole(value)
+    except ValueError:
+        allowed = ", ".join(r.value for r in MemberRole)
+        raise RuleViolation(_("Unknown role. Allowed: %(allowed)s.", allowed=allowed),
+                            fields={"role": allowed}) from None
+
+
+def create_organisation(actor: User, *, name: str) -> Organisation:
+    name = " ".join(name.split())
+    if not name:
+        raise RuleViolation(_("Enter a name."), fields={"name": _("Required.")})
+    exists = db.session.scalar(
+        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower())
+    )
+    if exists is not None:
+        raise RuleViolation(_("An organisation with this name already exists."),
+                            fields={"name": _("Already in use.")}, code="name_taken")
+    organisation = Organisation(name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record(actor, "organisation.created", organisation, f"Organisation {name} created",
+                 organisation.id)
+    return organisation
+
+
+def set_anonymity_threshold(actor: User, organisation: Organisation, threshold: int) -> None:
+    if threshold < 3 or threshold > 50:
+        raise RuleViolation(_("The threshold must be between 3 and 50."),
+                            fields={"anonymity_threshold": "3–50"})
+    organisation.anonymity_threshold = threshold
+    audit.record(actor, "organisation.threshold_changed", organisation,
+                 f"Anonymity threshold set to {threshold}", organisation.id)
+
+
+def membership_of(user: User, organisation: Organisation) -> Membership | None:
+    return db.session.scalar(
+        sa.select(Membership).where(
+            Membership.user_id == user.id, Membership.organisation_id == organisation.id
+        )
+    )
+
+
+def add_member(actor: User | None, organisation: Organisation, user: User, role: str) -> Membership:
+    member_role = parse_role(role)
+    if membership_of(user, organisation) is not None:
+        raise Conflict(_("%(name)s is already a member.", name=user.name), code="already_member")
+    membership = Membership(user=user, organisation=organisation, role=member_role)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(actor, "membership.added", membership,
+                 f"{user.email} added as {member_role.value}", organisation.id)
+    return membership
+
+
+def _guard_last_admin(membership: Membership) -> None:
+    """An organisation keeps at least one org admin once it has had one."""
+    if membership.role != MemberRole.org_admin:
+        return
+    admins = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Membership).where(
+            Membership.organisation_id == membership.organisation_id,
+            Membership.role == MemberRole.org_admin,
+        )
+    )
+    if admins <= 1:
+        raise RuleViolation(_("The organisation must keep at least one organisation admin."),
+                            code="last_org_admin")
+
+
+def change_member_role(actor: User, membership: Membership, role: str) -> None:
+    new_role = parse_role(role)
+    if new_role == membership.role:
+        return
+    _guard_last_admin(membership)
+    old = membership.role
+    membership.role = new_role
+    audit.record(actor, "membership.changed", membership,
+                 f"{membership.user.email}: {old.value} → {new_role.value}", membership.organisation_id)
+
+
+def remove_member(actor: User, membership: Membership) -> None:
+    _guard_last_admin(membership)
+    audit.record(actor, "membership.removed", membership,
+                 f"{membership.user.email} removed ({membership.role.value})", membership.organisation_id)
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def members(organisation: Organisation) -> sa.Select:
+    return (
+        sa.select(Membership)
+        .join(Membership.user)
+        .where(Membership.organisation_id == organisation.id)
+        .options(sa.orm.contains_eager(Membership.user))
+        .order_by(User.name)
+    )
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+def invite_member(actor: User, organisation: Organisation, *, email: str, role: str) -> OneTimeToken:
+    """Mail a one-time link; the invited person sets their own name and password when accepting."""
+    email = normalise_email(email)
+    member_role = parse_role(role)
+    if not email or "@" not in email or len(email) > 254:
+        raise RuleViolation(_("Enter a valid e-mail address."), fields={"email": _("Invalid.")})
+    existing = find_user_by_email(email)
+    if existing is not None and membership_of(existing, organisation) is not None:
+        raise Conflict(_("%(email)s is already a member.", email=email), code="already_member")
+    for pending in pending_invitations(organisation, email=email):
+        pending.revoked_at = utcnow()  # a new invitation replaces an older one
+    days = current_app.config["INVITATION_DAYS"]
+    token, secret = tokens.issue_one_time_token(
+        TokenPurpose.invitation, email=email, organisation_id=organisation.id, role=member_role,
+        created_by_id=actor.id, lifetime=dt.timedelta(days=days),
+    )
+    link = external_url("auth.accept_invitation", token=secret)
+    mail.queue_template(f"invitation:{token.id}", existing or email, "invitation",
+                        organisation=organisation, inviter=actor, link=link, days=days,
+                        role=member_role, existing=existing)
+    audit.record(actor, "invitation.sent", token,
+                 f"{email} invited as {member_role.value}", organisation.id)
+    return token
+
+
+def pending_invitations(organisation: Organisation, email: str | None = None) -> list[OneTimeToken]:
+    query = sa.select(OneTimeToken).where(
+        OneTimeToken.purpose == TokenPurpose.invitation,
+        OneTimeToken.organisation_id == organisation.id,
+        OneTimeToken.used_at.is_(None),
+        OneTimeToken.revoked_at.is_(None),
+        OneTimeToken.expires_at > utcnow(),
+    )
+    if email:
+        query = query.where(OneTimeToken.email == email)
+    return list(db.session.scalars(query.order_by(OneTimeToken.created_at.desc())))
+
+
+def revoke_invitation(actor: User, invitation: OneTimeToken) -> None:
+    invitation.revoked_at = utcnow()
+    audit.record(actor, "invitation.revoked", invitation, f"Invitation to {invitation.email} withdrawn",
+                 invitation.organisation_id)
+
+
+def invitation_for(secret: str) -> OneTimeToken | None:
+    return tokens.usable_one_time_token(TokenPurpose.invitation, secret)
+
+
+def accept_invitation(invitation: OneTimeToken, *, user: User | None = None, name: str | None = None,
+                      password: str | None = None) -> Membership:
+    """Accept as an existing (logged-in) user, or create the account with name and password."""
+    if not invitation.is_usable(utcnow()):
+        raise RuleViolation(_("This link is invalid or has expired. Ask for a new one."),
+                            code="invalid_token")
+    if user is None:
+        user = create_user(None, email=invitation.email, name=name or "", password=password or "")
+        audit.record(user, "user.created_from_invitation", user,
+                     f"{user.email} set a password from an invitation", invitation.organisation_id)
+    elif user.email != invitation.email:
+        raise RuleViolation(_("This invitation was sent to another e-mail address."),
+                            code="wrong_account")
+    organisation = invitation.organisation
+    membership = membership_of(user, organisation)
+    if membership is None:
+        membership = add_member(user, organisation, user, invitation.role.value)
+    invitation.used_at = utcnow()
+    audit.record(user, "invitation.accepted", invitation,
+                 f"{user.email} accepted the invitation to {organisation.name}", organisation.id)
+    return membership
+
+
+def organisations_for(user: User) -> sa.Select:
+    """Organisations the user may open: all for admins and coordinators, else their own."""
+    query = sa.select(Organisation).order_by(Organisation.name)
+    if user.is_admin or user.is_coordinator:
+        return query
+    return query.join(Membership).where(Membership.user_id == user.id)

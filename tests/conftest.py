@@ -1,0 +1,223 @@
+"""Shared fixtures: every database test runs on SQLite and on a real PostgreSQL server.
+
+``app`` is parametrised over both backends. Tables are created once per backend and emptied
+after each test. ``client`` posts forms with a valid CSRF token unless told otherwise, so the
+token check stays switched on in every test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("SEQF_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_sessionstart(session):
+    """Compile the translations, as ``make`` does, so a bare ``pytest`` also has them."""
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile",
+                    "-d", str(ROOT / "seqf" / "translations")], check=False, capture_output=True)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _postgres_database() -> str:
+    """A database of our own on the PostgreSQL server (created on first use)."""
+    name = f"seqf_test_{_worker()}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    except sa.exc.OperationalError as exc:  # pragma: no cover - environment problem
+        pytest.exit(f"PostgreSQL is not reachable at {PG_URL}: {exc}. Run `make test`, which starts it.",
+                    returncode=3)
+    finally:
+        admin.dispose()
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory) -> dict[str, str]:
+    return {
+        "sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'seqf-test.db'}",
+        "postgresql": _postgres_database(),
+    }
+
+
+_prepared: set[str] = set()
+
+
+def base_config(url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 64,
+        "SMTP_HOST": None,
+        "BASE_URL": "http://seqf.test",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(backend, database_urls, app_config, tmp_path):
+    from seqf import create_app
+    from seqf.extensions import db
+
+    url = database_urls[backend]
+    app = create_app({**base_config(url, tmp_path), **app_config})
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        if url not in _prepared:
+            db.drop_all()
+            db.create_all()
+            _prepared.add(url)
+        yield app
+        db.session.remove()
+        _empty_tables(db)
+        db.engine.dispose()
+
+
+def _empty_tables(db) -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+class CSRFClient(FlaskClient):
+    """A test client that adds a valid CSRF token to form posts (``csrf=False`` to leave it out)."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as sess:
+            raw = sess.setdefault("csrf_token", secrets.token_hex(20))
+        serializer = URLSafeTimedSerializer(self.application.config["SECRET_KEY"], salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+    def open(self, *args, csrf: bool = True, **kwargs):
+        method = kwargs.get("method", "GET")
+        data = kwargs.get("data")
+        if csrf and method in ("POST", "PUT", "PATCH", "DELETE") and isinstance(data, dict) \
+                and "json" not in kwargs and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CSRFClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+PASSWORD = "riktig-hest-batteri-stift"
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make_user(app):
+    from tests.factories import create_user
+
+    return create_user
+
+
+@pytest.fixture
+def make_org(app):
+    from tests.factories import create_organisation
+
+    return create_organisation
+
+
+@pytest.fixture
+def api(client):
+    """JSON API helper: ``api.token(user)`` then ``api.get/post/put/patch(path, json, token=)``."""
+    from tests.factories import ApiHelper
+
+    return ApiHelper(client)
+
+
+def extract_links(text: str) -> list[str]:
+    return re.findall(r"https?://\S+", text)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on loopback collecting the messages it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Collector:
+        def __init__(self):
+            self.messages: list = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            from email import message_from_bytes, policy
+
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 Message accepted"
+
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
