@@ -36,7 +36,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from seqf import i18n
+    from seqf import i18n, workflow
     from seqf.auth.loader import configure_login
     from seqf.extensions import babel, csrf, db, limiter, migrate
 
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     configure_login(app)
     i18n.register_filters(app)
+    workflow.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

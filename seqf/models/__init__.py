@@ -1,14 +1,31 @@
 """All models, imported here so metadata and Alembic see every table."""
 
 from seqf.models.accounts import User, UserRole
+from seqf.models.assessments import AreaAssessment, StepAssessment, step_evidence
 from seqf.models.audit import AuditEvent
 from seqf.models.base import Base, utcnow
-from seqf.models.enums import GlobalRole, MailState, MemberRole, TokenPurpose
+from seqf.models.enums import GlobalRole, MailState, MemberRole, ResponseState, RoundState, TokenPurpose
+from seqf.models.evidence import Evidence, EvidenceFile, EvidenceTag
+from seqf.models.instruments import Instrument, OwnArea
 from seqf.models.mail import OutboxMessage
 from seqf.models.organisations import Membership, Organisation
+from seqf.models.rounds import Response, Round, RoundParticipant
 from seqf.models.tokens import ApiToken, OneTimeToken
 
 __all__ = [
+    "AreaAssessment",
+    "Evidence",
+    "EvidenceFile",
+    "EvidenceTag",
+    "Instrument",
+    "OwnArea",
+    "Response",
+    "ResponseState",
+    "Round",
+    "RoundParticipant",
+    "RoundState",
+    "StepAssessment",
+    "step_evidence",
     "ApiToken",
     "AuditEvent",
     "Base",

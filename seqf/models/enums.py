@@ -42,3 +42,13 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
         length=32,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+class RoundState(enum.StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class ResponseState(enum.StrEnum):
+    draft = "draft"
+    submitted = "submitted"

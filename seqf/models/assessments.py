@@ -1,0 +1,81 @@
+"""Area assessments: the shared shape for a response's answer, a round's consensus and (later) a
+revisor's finding — steps met, evidence per step, comment or justification, and the scores.
+
+Exactly one owner column is set. ``claimed`` and ``score`` are stored when saved (computed by
+``seqf.scoring``) so aggregates are a single query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from seqf.models.accounts import User
+from seqf.models.base import Base, UTCDateTime, utcnow
+from seqf.models.evidence import Evidence
+
+
+class AreaAssessment(Base):
+    __tablename__ = "area_assessments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    response_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    consensus_round_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True
+    )
+    area: so.Mapped[str] = so.mapped_column(sa.String(8))
+    claimed: so.Mapped[int] = so.mapped_column(default=0)
+    score: so.Mapped[int] = so.mapped_column(default=0)
+    comment: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    justification: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    strengths: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    recommendations: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    updated_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    steps: so.Mapped[list[StepAssessment]] = so.relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="StepAssessment.level",
+        lazy="selectin",
+    )
+    updated_by: so.Mapped[User | None] = so.relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(CASE WHEN response_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN consensus_round_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_owner",
+        ),
+        sa.UniqueConstraint("response_id", "area", name="response_area"),
+        sa.UniqueConstraint("consensus_round_id", "area", name="consensus_area"),
+        sa.CheckConstraint("score >= 0 AND score <= claimed", name="score_le_claimed"),
+    )
+
+
+class StepAssessment(Base):
+    __tablename__ = "step_assessments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    assessment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("area_assessments.id", ondelete="CASCADE"), index=True
+    )
+    level: so.Mapped[int]
+    met: so.Mapped[bool] = so.mapped_column(default=False)
+    # indicator codes ticked; a step counts as met only when all its indicators are
+    indicators: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+
+    assessment: so.Mapped[AreaAssessment] = so.relationship(back_populates="steps")
+    evidence: so.Mapped[list[Evidence]] = so.relationship(secondary="step_evidence", lazy="selectin")
+
+    __table_args__ = (sa.UniqueConstraint("assessment_id", "level", name="assessment_level"),)
+
+
+step_evidence = sa.Table(
+    "step_evidence",
+    Base.metadata,
+    sa.Column("step_id", sa.ForeignKey("step_assessments.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("evidence_id", sa.ForeignKey("evidence.id", ondelete="CASCADE"), primary_key=True),
+)
