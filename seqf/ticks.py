@@ -27,7 +27,13 @@ def job(name: str) -> Callable:
     return decorator
 
 
+def _register_jobs() -> None:
+    """Jobs live beside the services they serve; importing them registers them."""
+    import seqf.services.rounds  # noqa: F401
+
+
 def run_all() -> dict[str, int]:
+    _register_jobs()
     if db.engine.dialect.name == "postgresql":
         got = db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(ADVISORY_LOCK_ID)))
         if not got:

@@ -18,6 +18,11 @@ from seqf.extensions import db
 from seqf.models import MailState, OutboxMessage, User, utcnow
 
 
+def is_queued(dedupe_key: str) -> bool:
+    """True when a message with this key exists (queued, sent or failed)."""
+    return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
+
+
 def queue_mail(dedupe_key: str, recipient: str, subject: str, body: str) -> OutboxMessage:
     """Queue a message once per ``dedupe_key``; a second call returns the first message."""
     existing = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
