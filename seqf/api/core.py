@@ -89,9 +89,13 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
               body: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               auth: bool = True, content_type: str = "application/json",
-              query: dict[str, str] | None = None, errors: tuple[int, ...] = ()) -> Callable:
+              query: dict[str, str] | None = None, errors: tuple[int, ...] = (),
+              rate_limit: Callable | None = None) -> Callable:
     """Declare an API view. The view receives ``body=`` (parsed model) when ``body`` is given and
-    returns a JSON-able value (or a Response); it is serialised with ``status``."""
+    returns a JSON-able value (or a Response); it is serialised with ``status``.
+
+    ``rate_limit`` is a Flask-Limiter decorator (``limiter.limit(...)``) applied to the route.
+    """
 
     def decorator(view: Callable) -> Callable:
         endpoint = view.__name__
@@ -117,7 +121,8 @@ def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
 
         from seqf.api import bp
 
-        bp.add_url_rule(rule, endpoint, wrapper, methods=[method])
+        view_function = rate_limit(wrapper) if rate_limit else wrapper
+        bp.add_url_rule(rule, endpoint, view_function, methods=[method])
         REGISTRY.append(Operation(rule, method, endpoint, summary, tag, body, response, status, auth,
                                   content_type, query or {}, errors))
         return wrapper

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_babel import gettext as _
 
 from seqf import permissions
@@ -25,8 +25,13 @@ def member_out(m: Membership) -> dict:
             "role": m.role.value, "name": m.user.name, "email": m.user.email}
 
 
+def _failed_login(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
 @operation("/tokens", "POST", summary="Exchange e-mail and password for a bearer token", tag="auth",
-           body=s.TokenRequest, response=s.TokenOut, status=201, auth=False, errors=(401, 429))
+           body=s.TokenRequest, response=s.TokenOut, status=201, auth=False, errors=(401, 429),
+           rate_limit=limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], deduct_when=_failed_login))
 def create_token(body: s.TokenRequest):
     user = accounts.authenticate(body.email, body.password)
     if user is None:
@@ -34,10 +39,6 @@ def create_token(body: s.TokenRequest):
         raise ApiError(401, "invalid_credentials", _("Wrong e-mail or password."))
     token, secret = tokens.issue_api_token(user)
     return {"token": secret, "expires_at": token.expires_at.isoformat().replace("+00:00", "Z")}
-
-
-limiter.limit(lambda: __import__("flask").current_app.config["LOGIN_RATE_LIMIT"],
-              deduct_when=lambda response: bool(g.get("login_failed")))(create_token)
 
 
 @operation("/me", summary="The caller, with platform roles and memberships", tag="people",
