@@ -26,6 +26,7 @@ _ENV_KEYS: dict[str, tuple[str, type]] = {
     "SEQF_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "SEQF_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),
     "SEQF_ANONYMITY_THRESHOLD": ("ANONYMITY_THRESHOLD", int),
+    "SEQF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
 }
 
 
@@ -50,6 +51,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 12
+    EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # evidence files are at most 20 MB; a little room for the form
 
     RATELIMIT_STORAGE_URI = "memory://"
@@ -68,7 +70,10 @@ class Defaults:
     RESET_TOKEN_HOURS = 2
     INVITATION_DAYS = 14
     API_TOKEN_DAYS = 30
-    ANONYMITY_THRESHOLD = 3
+    ANONYMITY_THRESHOLD = 3  # for new organisations; each organisation may raise its own (never below 3)
+    # reverse proxies in front of the app (nginx, a load balancer): their X-Forwarded-For/-Proto are
+    # trusted, so rate limits count the real client address and HTTPS is recognised
+    TRUSTED_PROXIES = 0
     # argon2 cost; tests lower it
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536

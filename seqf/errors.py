@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -17,7 +19,7 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
-    413: "too_large",
+    413: "file_too_large",
     415: "unsupported_media_type",
     422: "validation_failed",
     429: "too_many_requests",
@@ -26,7 +28,10 @@ CODES = {
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
+    if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
+        return True
+    # fetch() calls from the pages (e.g. autosave) ask for JSON and get JSON errors too
+    return request.accept_mimetypes.best == "application/json"
 
 
 def json_error(status: int, code: str, message: str, fields: dict | None = None):
@@ -45,6 +50,7 @@ def _messages() -> dict[int, tuple[str, str]]:
         405: (_("Not allowed"), _("This action is not available here.")),
         409: (_("Conflict"), _("Someone else changed this in the meantime. Reload and try again.")),
         413: (_("File too large"), _("The file is larger than allowed (20 MB).")),
+        422: (_("Invalid input"), _("Some of the values sent are not valid.")),
         429: (_("Too many attempts"), _("Too many attempts. Wait a few minutes and try again.")),
         500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged.")),
     }
@@ -71,6 +77,14 @@ def register(app: Flask) -> None:
             return json_error(exc.status, exc.code, exc.message, exc.fields)
         return render_error(exc.status, exc.message)
 
+    @app.errorhandler(sa.exc.DataError)
+    def data_error(exc: sa.exc.DataError):
+        # a value the database refuses (out of range, not representable) is bad input, not a crash;
+        # validation should have caught it, so it is logged to be fixed there
+        app.logger.warning("database refused a value: %s", exc.orig)
+        db.session.rollback()
+        return render_error(422)
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         # our own abort(…, description) texts are shown; Werkzeug's English defaults are not
@@ -89,5 +103,11 @@ def register(app: Flask) -> None:
 
 
 def _custom(exc: HTTPException) -> bool:
-    """True when the description was set by our code rather than Werkzeug's default text."""
+    """True when the description was set by our code rather than Werkzeug's default text.
+
+    Flask-Limiter puts the limit itself ("5 per 15 minute") in the description; people get our
+    own sentence instead.
+    """
+    if isinstance(exc, RateLimitExceeded):
+        return False
     return exc.description != type(exc).description

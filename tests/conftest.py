@@ -36,8 +36,11 @@ def _worker() -> str:
 
 
 def _postgres_database() -> str:
-    """A database of our own on the PostgreSQL server (created on first use)."""
-    name = f"seqf_test_{_worker()}"
+    """A database of this test run's own on the PostgreSQL server, so concurrent runs never meet.
+
+    It is dropped again when the session ends (``_drop_postgres_database``).
+    """
+    name = f"seqf_test_{_worker()}_{os.getpid()}"
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -52,12 +55,24 @@ def _postgres_database() -> str:
     return PG_URL.rsplit("/", 1)[0] + "/" + name
 
 
+def _drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory) -> dict[str, str]:
-    return {
+def database_urls(tmp_path_factory):
+    urls = {
         "sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'seqf-test.db'}",
         "postgresql": _postgres_database(),
     }
+    yield urls
+    _drop_postgres_database(urls["postgresql"])
 
 
 _prepared: set[str] = set()
@@ -108,14 +123,11 @@ def app(backend, database_urls, app_config, tmp_path):
 
 
 def _empty_tables(db) -> None:
-    tables = db.metadata.sorted_tables
+    """DELETE, children first, on both backends: on PostgreSQL it is many times faster than
+    TRUNCATE for tables this small. Ids keep counting up, so tests never assume particular ids."""
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(table.delete())
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 class CSRFClient(FlaskClient):
@@ -130,6 +142,8 @@ class CSRFClient(FlaskClient):
     def open(self, *args, csrf: bool = True, **kwargs):
         method = kwargs.get("method", "GET")
         data = kwargs.get("data")
+        if data is None and method == "POST" and "json" not in kwargs and "input_stream" not in kwargs:
+            data = {}  # a bare form post (e.g. the log-out button) still carries the token
         if csrf and method in ("POST", "PUT", "PATCH", "DELETE") and isinstance(data, dict) \
                 and "json" not in kwargs and "csrf_token" not in data:
             kwargs["data"] = {**data, "csrf_token": self.csrf_token()}

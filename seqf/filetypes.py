@@ -1,0 +1,208 @@
+"""What an uploaded evidence file really is, judged from its bytes rather than its name.
+
+Accepted: PDF; PNG, JPEG, GIF and WebP images (never SVG, which can carry script); Office
+Open XML (docx, xlsx, pptx) and OpenDocument files; legacy Office files (doc, xls, ppt); and
+plain text, Markdown and CSV. Everything else — programs, HTML, SVG, other archives, unknown
+bytes — is refused. ``detect`` returns the content type and the extension to store the file under.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import NamedTuple
+
+import filetype
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from seqf.services.errors import RuleViolation, ServiceError
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+IMAGES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+OOXML = {
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+}
+ODF = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/vnd.oasis.opendocument.graphics": "odg",
+}
+LEGACY_OFFICE = {"doc": "application/msword", "xls": "application/vnd.ms-excel",
+                 "ppt": "application/vnd.ms-powerpoint"}
+TEXT = {"txt": "text/plain", "md": "text/markdown", "markdown": "text/markdown", "csv": "text/csv"}
+CANONICAL_TEXT_EXTENSION = {"markdown": "md"}
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# Leading bytes a browser would take for markup (after the WHATWG sniffing rules) — never text.
+MARKUP_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<?xml",
+                 b"<!--", b"<style", b"<title", b"<div", b"<table", b"<a ", b"<p>", b"<br", b"<img",
+                 b"<object", b"<embed", b"<form", b"<meta", b"<link")
+ALLOWED_CONTROL = {9, 10, 12, 13}
+
+
+class FileType(NamedTuple):
+    content_type: str
+    extension: str
+
+
+class FileTypeRefused(RuleViolation):
+    code = "file_type_refused"
+
+
+class FileTooLarge(ServiceError):
+    code = "file_too_large"
+    status = 413
+
+
+def allowed_summary() -> str:
+    return _("Allowed: PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, GIF, WebP, "
+             "plain text, Markdown and CSV.")
+
+
+def refuse(reason: str) -> FileTypeRefused:
+    message = f"{reason} {allowed_summary()}"
+    return FileTypeRefused(message, fields={"file": message})
+
+
+def check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        limit = format_size(max_bytes)
+        message = _("The file is too large. The limit is %(limit)s.", limit=limit)
+        raise FileTooLarge(message, fields={"file": message})
+    if size == 0:
+        message = _("The file is empty.")
+        raise FileTypeRefused(message, fields={"file": message})
+
+
+def detect(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -> FileType:
+    """The real type of ``data``; raises ``FileTooLarge`` or ``FileTypeRefused``."""
+    check_size(len(data), max_bytes)
+    extension = extension_of(filename)
+    found = _binary_type(data, extension)
+    if found is not None:
+        return found
+    if extension in TEXT:
+        return _text_type(data, extension)
+    guess = filetype.guess(data)
+    if guess is not None:
+        raise refuse(_("Files of type %(kind)s are not accepted.", kind=guess.extension.upper()))
+    raise refuse(_("This file type is not accepted."))
+
+
+def extension_of(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _binary_type(data: bytes, extension: str) -> FileType | None:
+    if data.startswith(b"%PDF-"):
+        return FileType("application/pdf", "pdf")
+    guess = filetype.guess_mime(data[:8192])
+    if guess in IMAGES:
+        return FileType(guess, IMAGES[guess])
+    if data.startswith(ZIP_MAGIC):
+        return _zip_type(data)
+    if data.startswith(OLE2_MAGIC):
+        if extension in LEGACY_OFFICE:
+            return FileType(LEGACY_OFFICE[extension], extension)
+        raise refuse(_("This looks like an older Office file, but its name does not end in .doc, .xls or .ppt."))
+    return None
+
+
+def _zip_type(data: bytes) -> FileType:
+    """OpenDocument (a ``mimetype`` entry) or Office Open XML (``[Content_Types].xml``); no other zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                return _odf_type(_read_small(archive, "mimetype"))
+            if "[Content_Types].xml" in names:
+                return _ooxml_type(names, _read_small(archive, "[Content_Types].xml"))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError):
+        raise refuse(_("The file is damaged or not a document.")) from None
+    raise refuse(_("Zip archives are not accepted; upload the documents one by one."))
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 256 * 1024) -> bytes:
+    with archive.open(name) as entry:
+        return entry.read(limit)
+
+
+def _odf_type(mimetype: bytes) -> FileType:
+    value = mimetype.decode("ascii", "replace").strip()
+    if value in ODF:
+        return FileType(value, ODF[value])
+    raise refuse(_("This OpenDocument type is not accepted."))
+
+
+def _ooxml_type(names: list[str], content_types: bytes) -> FileType:
+    if b"macroEnabled" in content_types or any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise refuse(_("Office files with macros are not accepted. Save the file without macros."))
+    for prefix, found in OOXML.items():
+        if any(n.startswith(prefix) for n in names):
+            return FileType(*found)
+    raise refuse(_("This Office file type is not accepted."))
+
+
+def _text_type(data: bytes, extension: str) -> FileType:
+    """UTF-8 (with or without BOM), or Latin-1 text without NUL or other control bytes."""
+    if b"\x00" in data:
+        raise refuse(_("The file is named as text but holds binary data."))
+    charset = "utf-8"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text, charset = data.decode("latin-1"), "iso-8859-1"
+    if any(ord(c) < 32 and ord(c) not in ALLOWED_CONTROL for c in text[:65536]):
+        raise refuse(_("The file is named as text but holds binary data."))
+    if _looks_like_markup(data):
+        raise refuse(_("HTML and SVG files are not accepted."))
+    ext = CANONICAL_TEXT_EXTENSION.get(extension, extension)
+    return FileType(f"{TEXT[extension]}; charset={charset}", ext)
+
+
+def _looks_like_markup(data: bytes) -> bool:
+    head = data[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    return head.startswith(MARKUP_STARTS)
+
+
+def stored_filename(filename: str, extension: str) -> str:
+    """The name shown and used for downloads: no path, no control characters, the real extension."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?').strip(" .")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = stem.strip(" .") or "document"
+    return f"{stem[:240]}.{extension}"
+
+
+def format_size(size: int) -> str:
+    """1.2 MB, 340 kB, 12 bytes — in the user's number format."""
+    if size >= 1024 * 1024:
+        return _("%(n)s MB", n=format_decimal(round(size / (1024 * 1024), 1)))
+    if size >= 1024:
+        return _("%(n)s kB", n=format_decimal(round(size / 1024)))
+    return _("%(n)s bytes", n=size)
+
+
+LABELS = {"application/pdf": "PDF", "application/msword": "Word", "application/vnd.ms-excel": "Excel",
+          "application/vnd.ms-powerpoint": "PowerPoint", OOXML["word/"][0]: "Word", OOXML["xl/"][0]: "Excel",
+          OOXML["ppt/"][0]: "PowerPoint", "text/plain": _l("Text"), "text/markdown": "Markdown", "text/csv": "CSV"}
+
+
+def label_for(content_type: str) -> str:
+    """A short name of the type for lists: PDF, Word, PNG, OpenDocument text …"""
+    base = content_type.split(";", 1)[0].strip()
+    if base in LABELS:
+        return str(LABELS[base])
+    if base in IMAGES:
+        return IMAGES[base].upper()
+    if base in ODF:
+        return f"OpenDocument ({ODF[base]})"
+    return base

@@ -1,0 +1,39 @@
+"""Markdown for user texts (evidence descriptions, goals, minutes): rendered, then sanitised.
+
+One helper, one allow-list. Raw HTML in the input is not trusted: everything outside the list is
+removed, links keep only http, https and mailto targets and get ``rel="noopener noreferrer nofollow"``.
+Headings start at ``h3`` so a description never competes with the page's own headings.
+"""
+
+from __future__ import annotations
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "pre", "blockquote", "hr",
+    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow"
+EXTENSIONS = ["tables", "sane_lists", "fenced_code", "toc"]
+EXTENSION_CONFIGS = {"toc": {"baselevel": 3}}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to safe HTML, as ``Markup`` so templates need no ``|safe``."""
+    if not text:
+        return Markup("")
+    html = markdown_lib.markdown(text, extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+                                 output_format="html")
+    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                        clean_content_tags={"script", "style"}, url_schemes=URL_SCHEMES,
+                        link_rel=LINK_REL, strip_comments=True)
+    return Markup(cleaned)  # sanitised by nh3 above
+
+
+def register(app) -> None:
+    """Make ``render_markdown`` available to templates as the ``markdown`` filter."""
+    app.add_template_filter(render_markdown, "markdown")
