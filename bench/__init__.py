@@ -1,0 +1,1 @@
+"""Load and scale benchmark (``make bench``); not part of ``make test``."""
