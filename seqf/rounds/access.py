@@ -1,0 +1,50 @@
+"""Loading a round for a page: 404 for anyone outside its organisation, 403 when the role is too weak."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from seqf import permissions
+from seqf.extensions import db
+from seqf.models import Round
+from seqf.services.round_guards import is_participant
+from seqf.web import Refused
+
+
+def round_or_404(round_id: int, *, lead: bool = False) -> Round:
+    """The round if the caller is a member of its organisation; ``lead`` also requires leader or org admin."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or not permissions.is_member(current_user, round_.organisation_id):
+        abort(404)
+    if lead and not can_lead(round_):
+        abort(403)
+    return round_
+
+
+def can_lead(round_: Round) -> bool:
+    return permissions.can_lead(current_user, round_.organisation_id)
+
+
+def participating_round_or_404(round_id: int) -> Round:
+    """The round if the caller was asked to answer it (members who were not asked get 403)."""
+    round_ = round_or_404(round_id)
+    if not is_participant(round_, current_user):
+        abort(403, description=_("You are not a participant in this round."))
+    return round_
+
+
+def area_or_404(areas: list[dict], code: str | None) -> tuple[int, dict]:
+    """(index, area) for ``code``; the first area when no code is given; 404 for an unknown code."""
+    if not code:
+        return 0, areas[0]
+    for index, area in enumerate(areas):
+        if area["code"] == code:
+            return index, area
+    abort(404, description=_("Unknown quality area “%(area)s”.", area=code))
+
+
+def status_of(exc: Refused) -> int:
+    """The HTTP status of the service error behind ``Refused`` (409 locked, 413 too large, 422 …)."""
+    return getattr(exc.__cause__, "status", 422)

@@ -1,0 +1,180 @@
+"""What the round pages show, gathered from the services (views stay short, templates stay simple)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import format_time, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from seqf import aggregation, clock, workflow
+from seqf.extensions import db
+from seqf.models import Evidence, Response, ResponseState, Round, RoundParticipant, RoundState
+from seqf.rounds import forms
+from seqf.services import assessments, rounds
+from seqf.services import evidence as evidence_service
+from seqf.services.assessments import AreaData, StepData
+from seqf.services.instruments import localized
+
+
+def lang() -> str:
+    return str(get_locale() or "nb")
+
+
+def area_title(area: dict) -> str:
+    return localized(area["title"], lang())
+
+
+def area_label(area: dict) -> str:
+    """“3 People management”: the code and the title in the page's language."""
+    return f"{area['code']} {area_title(area)}"
+
+
+def hint_text(assessment) -> str:
+    """What to do next in one area, from the progressive rule."""
+    if assessment is None or assessment.claimed == 0:
+        return _("Tick the indicators your service meets. A step is met when all its indicators are ticked.")
+    hint = assessments.hint(assessment)
+    if hint is None:
+        return _("Every met step below your level is documented.")
+    return _("Link evidence to step %(step)d to raise the documented score to %(reaches)d.",
+             step=hint["step"], reaches=hint["reaches"])
+
+
+def progress_text(answered: int, total: int) -> str:
+    return _("Areas done: %(done)d of %(total)d", done=answered, total=total)
+
+
+def is_locked(round_: Round, response: Response | None) -> bool:
+    if response is None:
+        return round_.state != RoundState.open
+    return not workflow.allowed("response", response, "edit", current_user)
+
+
+def library(round_: Round) -> list:
+    return list(db.session.scalars(evidence_service.evidence_for(round_.organisation)))
+
+
+def evidence_by_id(round_: Round, data: AreaData) -> dict:
+    """Evidence already linked in ``data`` that the library no longer lists (archived) stays visible."""
+    ids = [i for step in data.steps for i in step.evidence_ids if isinstance(i, int)]
+    if not ids:
+        return {}
+    return {e.id: e for e in db.session.scalars(
+        sa.select(Evidence).where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
+
+
+def fill_context(round_: Round, areas: list[dict], index: int, response: Response | None,
+                 posted: AreaData | None = None) -> dict:
+    area = areas[index]
+    answers = rounds.answers_of(response)
+    assessment = answers.get(area["code"])
+    current = posted or forms.data_from_assessment(assessment, area["code"])
+    return {
+        "round": round_, "organisation": round_.organisation, "areas": areas, "area": area, "index": index,
+        "previous_area": areas[index - 1] if index > 0 else None,
+        "next_area": areas[index + 1] if index + 1 < len(areas) else None,
+        "answers": answers, "assessment": assessment, "current": current,
+        "steps": forms.steps_by_level(current), "hint": hint_text(assessment),
+        "progress": progress_text(len(answers), len(areas)), "answered": len(answers),
+        "library": library(round_), "linked": evidence_by_id(round_, current),
+        "locked": is_locked(round_, response), "response": response,
+        "submitted": response is not None and response.state == ResponseState.submitted,
+        "evidence_choices": forms.evidence_choices,
+    }
+
+
+def autosave_body(round_: Round, response: Response, area: dict) -> dict:
+    """The JSON the autosave script shows: time saved, the area's scores and steps, progress."""
+    answers = rounds.answers_of(response)
+    assessment = answers[area["code"]]
+    area_count = len(rounds.round_areas(round_))
+    return {
+        "state": response.state.value,
+        "area": area["code"],
+        "saved_at": _("Saved %(time)s", time=format_time(clock.now(), "HH:mm")),
+        "claimed": assessment.claimed,
+        "score": assessment.score,
+        "steps": [{"level": s.level, "met": s.met, "label": _("Met") if s.met else _("Not met")}
+                  for s in assessment.steps],
+        "hint": hint_text(assessment),
+        "answered": len(answers),
+        "area_count": area_count,
+        "progress": progress_text(len(answers), area_count),
+    }
+
+
+def my_participation(round_list: list[Round]) -> dict[int, str]:
+    """round id → "new", "draft" or "submitted" for the rounds the caller is asked to answer."""
+    ids = [r.id for r in round_list]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(RoundParticipant.round_id, Response.state).select_from(RoundParticipant)
+        .outerjoin(Response, sa.and_(Response.round_id == RoundParticipant.round_id,
+                                     Response.user_id == RoundParticipant.user_id))
+        .where(RoundParticipant.round_id.in_(ids), RoundParticipant.user_id == current_user.id)
+    ).all()
+    return {round_id: state.value if state else "new" for round_id, state in rows}
+
+
+def _own_status(round_: Round) -> dict:
+    from seqf.services.round_guards import is_participant
+
+    participant = is_participant(round_, current_user)
+    response = rounds.response_of(round_, current_user) if participant else None
+    return {"participant": participant, "response": response,
+            "result": rounds.response_result(response, round_) if participant else None,
+            "own_locked": is_locked(round_, response)}
+
+
+def summary_context(round_: Round) -> dict:
+    """The leader's view: who has submitted, aggregates per area (or why they are withheld)."""
+    names = rounds.submitted_names(round_)
+    return {
+        "round": round_, "organisation": round_.organisation,
+        "areas": {a["code"]: a for a in rounds.round_areas(round_)},
+        "names": names, "summary": rounds.round_summary(round_),
+        "can_close": workflow.allowed("round", round_, "close", current_user),
+        "can_reopen": workflow.allowed("round", round_, "reopen", current_user),
+        "can_consensus": workflow.allowed("round", round_, "record_consensus", current_user),
+        **_own_status(round_),
+    }
+
+
+def member_context(round_: Round) -> dict:
+    """A staff member's or viewer's view: their own status only."""
+    return {"round": round_, "organisation": round_.organisation, **_own_status(round_)}
+
+
+def _prefill(area: dict, steps_met: int) -> AreaData:
+    return AreaData(area=area["code"], steps=[
+        StepData(level=s["level"], met=s["level"] <= steps_met) for s in area["steps"]])
+
+
+def consensus_context(round_: Round, areas: list[dict], index: int, posted: AreaData | None) -> dict:
+    """One area of the consensus: the stored agreement, else the suggestion from the staff median."""
+    area = areas[index]
+    recorded = rounds.consensus_of(round_)
+    assessment = recorded.get(area["code"])
+    summary = rounds.round_summary(round_)
+    entry = next(e for e in summary["areas"] if e["area"] == area["code"])
+    suggested = None
+    if posted is not None:
+        current = posted
+    elif assessment is not None:
+        current = forms.data_from_assessment(assessment, area["code"])
+    else:
+        suggested = aggregation.consensus_prefill(entry.get("median")) if not summary["withheld"] else 0
+        current = _prefill(area, suggested)
+    return {
+        "round": round_, "organisation": round_.organisation, "areas": areas, "area": area, "index": index,
+        "previous_area": areas[index - 1] if index > 0 else None,
+        "next_area": areas[index + 1] if index + 1 < len(areas) else None,
+        "recorded": recorded, "assessment": assessment, "current": current,
+        "steps": forms.steps_by_level(current), "suggested": suggested,
+        "summary": summary, "entry": entry,
+        "can_record": workflow.allowed("round", round_, "record_consensus", current_user),
+        "library": library(round_), "linked": evidence_by_id(round_, current),
+        "evidence_choices": forms.evidence_choices,
+    }

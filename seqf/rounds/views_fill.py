@@ -1,0 +1,108 @@
+"""A participant's pages: fill in one area at a time (with autosave), confirm and submit."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from seqf import permissions
+from seqf.errors import json_error
+from seqf.extensions import db
+from seqf.models import ResponseState, Round
+from seqf.rounds import bp, forms, pages
+from seqf.rounds.access import area_or_404, participating_round_or_404, status_of
+from seqf.services import evidence as evidence_service
+from seqf.services import rounds
+from seqf.services.assessments import AreaData
+from seqf.services.errors import ServiceError
+from seqf.web import Refused, attempt
+
+
+@bp.route("/rounds/<int:round_id>/fill", methods=["GET", "POST"])
+@login_required
+def fill(round_id: int):
+    round_ = participating_round_or_404(round_id)
+    areas = rounds.round_areas(round_)
+    index, area = area_or_404(areas, request.args.get("area"))
+    if request.method == "GET":
+        response = rounds.response_of(round_, current_user)
+        return render_template("rounds/fill.html", **pages.fill_context(round_, areas, index, response))
+    posted = forms.answer_from_form(request.form, area)
+    try:
+        response = attempt(None, lambda: _save(round_, area, posted))
+    except Refused as exc:
+        db.session.rollback()  # show what is stored, not the half-done attempt
+        response = rounds.response_of(round_, current_user)
+        context = pages.fill_context(round_, areas, index, response, posted=posted)
+        return render_template("rounds/fill.html", **context), status_of(exc)
+    flash(_("“%(area)s” is saved.", area=pages.area_label(area)), "success")
+    return redirect(_after_save(round_, areas, index, request.form.get("action")))
+
+
+def _save(round_: Round, area: dict, posted: AreaData):
+    """Upload files chosen on the page into the library, link them to their steps, save the draft.
+
+    A refusal anywhere (locked response, refused file type) rolls the whole request back.
+    """
+    response = rounds.response_of(round_, current_user, create=True)
+    uploads = forms.uploads_from_form(request.files, request.form, area)
+    if uploads and not permissions.can_write_evidence(current_user, round_.organisation_id):
+        abort(403)
+    steps = forms.steps_by_level(posted)
+    for level, title, upload in uploads:
+        evidence = evidence_service.add_file_evidence(
+            current_user, round_.organisation, title=title, filename=upload.filename or "", data=upload.read(),
+            tags=[f"{area['code']}.{level}"])
+        steps[level].evidence_ids.append(evidence.id)
+    rounds.save_answers(current_user, response, [posted])
+    return response
+
+
+def _after_save(round_: Round, areas: list[dict], index: int, action: str | None) -> str:
+    if action == "previous" and index > 0:
+        return url_for("rounds.fill", round_id=round_.id, area=areas[index - 1]["code"])
+    if action == "next":
+        if index + 1 < len(areas):
+            return url_for("rounds.fill", round_id=round_.id, area=areas[index + 1]["code"])
+        return url_for("rounds.submit", round_id=round_.id)
+    return url_for("rounds.fill", round_id=round_.id, area=areas[index]["code"])
+
+
+@bp.post("/rounds/<int:round_id>/fill/<area_code>/autosave")
+@login_required
+def autosave(round_id: int, area_code: str):
+    """Save the draft of one area from the page's script (X-CSRFToken header); answers JSON."""
+    round_ = participating_round_or_404(round_id)
+    area = next((a for a in rounds.round_areas(round_) if a["code"] == area_code), None)
+    if area is None:
+        return json_error(404, "unknown_area", _("Unknown quality area “%(area)s”.", area=area_code))
+    try:
+        response = rounds.response_of(round_, current_user, create=True)
+        rounds.save_answers(current_user, response, [forms.answer_from_form(request.form, area)])
+    except ServiceError as exc:
+        return json_error(exc.status, exc.code, exc.message, exc.fields)
+    return jsonify(pages.autosave_body(round_, response, area))
+
+
+@bp.route("/rounds/<int:round_id>/submit", methods=["GET", "POST"])
+@login_required
+def submit(round_id: int):
+    round_ = participating_round_or_404(round_id)
+    response = rounds.response_of(round_, current_user)
+    if response is not None and response.state == ResponseState.submitted:
+        flash(_("Your answers are already submitted and can no longer be changed."), "info")
+        return redirect(url_for("rounds.overview", round_id=round_id))
+    status = 200
+    if request.method == "POST":
+        try:
+            attempt(None, lambda: rounds.submit_response(
+                current_user, rounds.response_of(round_, current_user, create=True)))
+        except Refused as exc:
+            status = status_of(exc)
+        else:
+            flash(_("Thank you! Your answers are submitted."), "success")
+            return redirect(url_for("rounds.overview", round_id=round_id))
+    return render_template("rounds/submit.html", round=round_, organisation=round_.organisation,
+                           areas=rounds.round_areas(round_), result=rounds.response_result(response, round_),
+                           locked=pages.is_locked(round_, response)), status

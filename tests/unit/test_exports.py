@@ -1,0 +1,52 @@
+"""Exports of a round's aggregates: the rows carry counts, medians and the consensus, never answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from seqf.reports.exports import aggregate_rows, to_csv, to_xlsx
+
+SUMMARY = {
+    "withheld": False,
+    "areas": [
+        {"area": "1", "own": False, "responses": 3, "distribution": {"0": 0, "1": 1, "2": 1, "3": 0, "4": 1, "5": 0},
+         "median": 2.0, "disagreement": True},
+        {"area": "E1", "own": True, "responses": 1, "distribution": None, "median": None, "disagreement": None,
+         "withheld": True},
+    ],
+}
+CONSENSUS = {"areas": [{"area": "1", "recorded": True, "claimed": 3, "score": 2},
+                       {"area": "E1", "recorded": False, "claimed": 0, "score": 0}]}
+TITLES = {"1": "Leadership", "E1": "=HYPERLINK(\"http://evil\")"}
+
+
+def test_rows_hold_aggregates_and_withheld_areas():
+    rows = aggregate_rows(SUMMARY, CONSENSUS, TITLES)
+    assert rows[0] == ["1", "Leadership", "no", 3, 0, 1, 1, 0, 1, 0, 2.0, "yes", 3, 2]
+    assert rows[1][:4] == ["E1", TITLES["E1"], "yes", 1]
+    assert rows[1][4:12] == ["withheld"] * 8 and rows[1][12:] == [None, None]
+
+
+def test_a_withheld_round_withholds_every_area():
+    rows = aggregate_rows({**SUMMARY, "withheld": True}, CONSENSUS, TITLES, withheld_text="tilbakeholdt")
+    assert all(row[4:12] == ["tilbakeholdt"] * 8 for row in rows)
+
+
+def test_csv_neutralises_formulas():
+    body = to_csv(["Area", "Title"], [["E1", "=1+1"], ["2", "-3"], ["3", None]])
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows == [["Area", "Title"], ["E1", "'=1+1"], ["2", "'-3"], ["3", ""]]
+
+
+def test_xlsx_has_the_table_and_an_info_sheet():
+    data = to_xlsx(["Area", "Title", "Median"], [["1", "=cmd()", 2.5]], sheet_title="Aggregates",
+                   about=[("Round", "Spring")])
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Aggregates", "Info"]
+    rows = list(workbook["Aggregates"].iter_rows(values_only=True))
+    assert rows == [("Area", "Title", "Median"), ("1", "'=cmd()", 2.5)]
+    assert workbook["Aggregates"]["A1"].font.bold
+    assert list(workbook["Info"].iter_rows(values_only=True)) == [("Round", "Spring")]
