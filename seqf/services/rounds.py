@@ -115,9 +115,14 @@ def response_of(round_: Round, user: User, create: bool = False) -> Response | N
     if response is None and create:
         if user.id not in participant_ids(round_):
             raise NotFound(_("You are not a participant in this round."))
-        response = Response(round=round_, user=user)
-        db.session.add(response)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two first saves at once: the second finds the first
+                response = Response(round=round_, user=user)
+                db.session.add(response)
+        except sa.exc.IntegrityError:
+            return db.session.scalar(
+                sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
+            )
         audit.record(user, "response.started", response, f"Response started in round {round_.id}",
                      round_.organisation_id)
     return response
@@ -130,16 +135,26 @@ def answers_of(response: Response | None) -> dict[str, AreaAssessment]:
     return {a.area: a for a in rows}
 
 
+def _validate_all(answers: list[assessments.AreaData], areas: dict[str, dict], organisation_id: int) -> None:
+    """Check every area before anything is stored, so a refused request changes nothing."""
+    seen: set[str] = set()
+    for data in answers:
+        if data.area in seen:
+            raise RuleViolation(_("Area %(area)s is given more than once.", area=data.area),
+                                fields={"area": data.area}, code="duplicate_area")
+        seen.add(data.area)
+        assessments.validate(data, areas, organisation_id)
+
+
 def save_answers(actor: User, response: Response, answers: list[assessments.AreaData]) -> None:
     """Save (part of) a draft. Submitted responses and closed rounds answer 409."""
     workflow.check_action("response", response, "edit", actor)
     areas = assessments.areas_by_code(round_areas(response.round))
+    _validate_all(answers, areas, response.round.organisation_id)
     existing = answers_of(response)
     for data in answers:
         assessment = existing.get(data.area)
         if assessment is None:
-            if data.area not in areas:
-                assessments.validate(data, areas, response.round.organisation_id)
             assessment = AreaAssessment(response_id=response.id, area=data.area)
             db.session.add(assessment)
             existing[data.area] = assessment
@@ -182,36 +197,49 @@ def submitted_names(round_: Round) -> list[tuple[str, bool]]:
     return [(name, state == ResponseState.submitted) for name, state in rows]
 
 
+def _submitted_answers(round_: Round) -> sa.Select:
+    """Area answers of the round's submitted responses (a select to add columns to)."""
+    return (sa.select().select_from(AreaAssessment).join(Response, Response.id == AreaAssessment.response_id)
+            .where(Response.round_id == round_.id, Response.state == ResponseState.submitted))
+
+
 def round_summary(round_: Round, with_comments: bool = True) -> dict:
     """Aggregates per area from submitted responses; withheld below the anonymity threshold.
 
-    A constant number of queries whatever the number of responses.
+    The database counts responses per area and score, so the work and the number of queries stay
+    the same whatever the number of responses; comments are read only when they will be shown.
     """
-    invited = len(participant_ids(round_))
-    rows = db.session.execute(
-        sa.select(AreaAssessment.area, AreaAssessment.score, AreaAssessment.comment)
-        .join(Response, Response.id == AreaAssessment.response_id)
-        .where(Response.round_id == round_.id, Response.state == ResponseState.submitted)
-    ).all()
+    invited = db.session.scalar(
+        sa.select(sa.func.count()).select_from(RoundParticipant).where(RoundParticipant.round_id == round_.id)
+    )
     submitted = db.session.scalar(
         sa.select(sa.func.count()).select_from(Response)
         .where(Response.round_id == round_.id, Response.state == ResponseState.submitted)
     )
+    counts = db.session.execute(
+        _submitted_answers(round_).add_columns(AreaAssessment.area, AreaAssessment.score, sa.func.count())
+        .group_by(AreaAssessment.area, AreaAssessment.score)
+    ).all()
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
     withheld = aggregation.is_withheld(submitted, threshold)
+    comments: dict[str, list[str]] = {}
+    if with_comments and not withheld:
+        for area, comment in db.session.execute(
+            _submitted_answers(round_).add_columns(AreaAssessment.area, AreaAssessment.comment)
+            .where(AreaAssessment.comment != "")
+        ):
+            comments.setdefault(area, []).append(comment)
+    scores: dict[str, list[int]] = {}
+    for area, score, n in counts:
+        scores.setdefault(area, []).extend([score] * n)
     summary = {"round_id": round_.id, "invited": invited, "submitted": submitted, "threshold": threshold,
                "withheld": withheld, "areas": []}
-    scores: dict[str, list[int]] = {}
-    comments: dict[str, list[str]] = {}
-    for area, score, comment in rows:
-        scores.setdefault(area, []).append(score)
-        comments.setdefault(area, []).append(comment)
     for area in round_areas(round_):
         code = area["code"]
         values = scores.get(code, [])
         entry = {"area": code, "own": bool(area.get("own")), "responses": len(values)}
         if not withheld and not aggregation.is_withheld(len(values), threshold):
-            entry.update(aggregation.summarise_area(code, values).as_dict())
+            entry.update(aggregation.summarise_area(code, values, levels=len(area["steps"])).as_dict())
             if with_comments:
                 entry["comments"] = aggregation.shuffled_comments(comments.get(code, []))
         else:
@@ -251,11 +279,11 @@ def record_consensus(actor: User, round_: Round, areas_data: list[assessments.Ar
     if not areas_data:
         raise RuleViolation(_("Give the consensus for at least one area."), fields={"areas": "≥ 1"})
     areas = assessments.areas_by_code(round_areas(round_))
+    _validate_all(areas_data, areas, round_.organisation_id)
     existing = consensus_of(round_)
     for data in areas_data:
         assessment = existing.get(data.area)
         if assessment is None:
-            assessments.validate(data, areas, round_.organisation_id)
             assessment = AreaAssessment(consensus_round_id=round_.id, area=data.area)
             db.session.add(assessment)
             existing[data.area] = assessment
@@ -284,10 +312,10 @@ def previous_round(round_: Round) -> Round | None:
 
     return db.session.scalar(
         sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
-            Round.organisation_id == round_.organisation_id, Round.id != round_.id,
-            Round.consensus_recorded_at.is_not(None), Round.created_at < round_.created_at,
+            Round.organisation_id == round_.organisation_id,
+            Round.consensus_recorded_at.is_not(None), Round.id < round_.id,
             Instrument.slug == round_.instrument.slug,
-        ).order_by(Round.created_at.desc()).limit(1)
+        ).order_by(Round.id.desc()).limit(1)
     )
 
 
@@ -324,6 +352,32 @@ def open_rounds_for_user(user: User) -> list[tuple[Round, Response | None]]:
         .order_by(Round.closes_on)
     ).all()
     return [(r, resp) for r, resp in rows]
+
+
+def progress_of_rounds(round_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """round id → (invited, submitted), two queries for any number of rounds (the rounds list)."""
+    if not round_ids:
+        return {}
+    invited = dict(db.session.execute(
+        sa.select(RoundParticipant.round_id, sa.func.count()).where(RoundParticipant.round_id.in_(round_ids))
+        .group_by(RoundParticipant.round_id)
+    ).all())
+    submitted = dict(db.session.execute(
+        sa.select(Response.round_id, sa.func.count()).where(
+            Response.round_id.in_(round_ids), Response.state == ResponseState.submitted)
+        .group_by(Response.round_id)
+    ).all())
+    return {rid: (invited.get(rid, 0), submitted.get(rid, 0)) for rid in round_ids}
+
+
+def answered_areas(response_ids: list[int]) -> dict[int, int]:
+    """response id → number of areas with an answer saved (the dashboard's progress)."""
+    if not response_ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(AreaAssessment.response_id, sa.func.count()).where(AreaAssessment.response_id.in_(response_ids))
+        .group_by(AreaAssessment.response_id)
+    ).all())
 
 
 # --- reminders ---------------------------------------------------------------------------------
