@@ -15,6 +15,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config)
+    register_proxy(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -27,12 +29,30 @@ def configure(app: Flask, overrides: dict | None) -> None:
     app.config.from_object(Defaults)
     app.config.update(from_environment())
     app.config.update(overrides or {})
+    # SEQF_SECURE_COOKIES covers the "keep me logged in" cookie as well as the session cookie
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'seqf.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.template_folder = app.config["TEMPLATES_DIR"]
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, take the client address and scheme from their
+    X-Forwarded-* headers (otherwise every visitor shares the proxy's address in the rate limits)."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def register_converters(app: Flask) -> None:
+    from seqf.urls import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -64,10 +84,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from seqf.security import register_security_headers
+    from seqf.security import register_input_guards, register_security_headers
     from seqf.transactions import register_request_boundary
 
     register_security_headers(app)
+    register_input_guards(app)
     register_request_boundary(app)
 
 

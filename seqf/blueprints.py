@@ -8,8 +8,11 @@ from flask import Blueprint
 def all_blueprints() -> list[Blueprint]:
     from seqf.admin import bp as admin
     from seqf.api import bp as api
+    from seqf.areas import bp as areas
     from seqf.auth import bp as auth
+    from seqf.evidence import bp as evidence
     from seqf.main import bp as main
     from seqf.organisations import bp as organisations
+    from seqf.rounds import bp as rounds
 
-    return [main, auth, admin, organisations, api]
+    return [main, auth, admin, organisations, api, areas, evidence, rounds]

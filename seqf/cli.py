@@ -22,6 +22,9 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     from seqf import demo, ticks
+    from seqf.instrument_cli import register as register_instruments
+
+    register_instruments(app)
 
     @app.cli.command("create-admin")
     @click.option("--email", required=True)

@@ -10,8 +10,13 @@ from flask_login import current_user
 
 
 def select_locale() -> str:
-    """The user's saved language, else the session's choice, else Norwegian Bokmål."""
+    """The user's saved language, else the session's choice, else Norwegian Bokmål.
+
+    The JSON API has no session: its messages follow the Accept-Language header.
+    """
     languages = current_app.config["LANGUAGES"]
+    if request and request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language") if request else None

@@ -53,6 +53,11 @@ def can_read_audit(user: User, organisation_id: int) -> bool:
     return user.is_admin or has_org_role(user, organisation_id, READ_AUDIT)
 
 
+def is_member(user: User, organisation_id: int) -> bool:
+    """Any role in the organisation, viewers included (self-assessment rounds are for members only)."""
+    return member_role(user, organisation_id) is not None
+
+
 def can_lead(user: User, organisation_id: int) -> bool:
     return has_org_role(user, organisation_id, LEAD)
 

@@ -1,10 +1,13 @@
-"""Security headers on every response, and safe handling of ``next`` redirects."""
+"""Security headers on every response, safe handling of ``next`` redirects, the log-in rate limit."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, current_app, g, request
+from flask_limiter.util import get_remote_address
+
+from seqf.extensions import limiter
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -36,6 +39,20 @@ def register_security_headers(app: Flask) -> None:
         return response
 
 
+def register_input_guards(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters() -> None:
+        """No one types a NUL character, and PostgreSQL cannot store one: refuse it up front (400)
+        rather than fail in the database. JSON bodies are checked by the API's body parser."""
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    abort(400)
+        for upload in request.files.values():
+            if "\x00" in (upload.filename or ""):
+                abort(400)
+
+
 def safe_next(target: str | None, fallback: str) -> str:
     """Only a local path is accepted as a redirect target; anything else goes to ``fallback``."""
     if not target:
@@ -47,3 +64,33 @@ def safe_next(target: str | None, fallback: str) -> str:
     if "\\" in target or any(ord(c) < 32 for c in target):
         return fallback
     return target
+
+
+def _failed_login(response: Response) -> bool:
+    """Only failed attempts count; the view sets ``g.login_failed``."""
+    return bool(g.get("login_failed"))
+
+
+def _login_key() -> str:
+    """Client address and the account tried, from the log-in form or the API's JSON body."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    else:
+        email = request.form.get("email")
+    email = email.strip().lower()[:254] if isinstance(email, str) else ""
+    return f"{get_remote_address()}:{email}"
+
+
+def login_rate_limit():
+    """Failed log-ins through the form and through ``POST /api/v1/tokens`` share one counter per
+    client address and account (``LOGIN_RATE_LIMIT``), plus a wider one per client address."""
+    per_account = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login",
+                                       key_func=_login_key, methods=["POST"], deduct_when=_failed_login)
+    per_address = limiter.shared_limit("50 per 15 minutes", scope="login-address", methods=["POST"],
+                                       deduct_when=_failed_login)
+
+    def decorate(view):
+        return per_account(per_address(view))
+
+    return decorate

@@ -12,6 +12,16 @@ from seqf.extensions import db
 
 
 def register_request_boundary(app: Flask) -> None:
+    def fresh_request_state() -> None:
+        """Every request starts with an empty ``g``, as it does when each request has its own
+        application context. Where one context outlives several requests (the test suite keeps one
+        open for database access), nothing — the logged-in user, a cached role, a failed-login flag,
+        the chosen locale — leaks from one request into the next."""
+        vars(g).clear()
+
+    # first, before the extensions' own hooks (CSRF, rate limits) put their values on ``g``
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_state)
+
     @app.after_request
     def commit_or_rollback(response: Response) -> Response:
         if response.status_code < 400:

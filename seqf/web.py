@@ -1,13 +1,16 @@
-"""Small helpers the HTML views share: turning service errors into form messages."""
+"""Small helpers the HTML views share: service errors as form messages, bounded pagination."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import flash
+import sqlalchemy as sa
+from flask import flash, request
+from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 
+from seqf.extensions import db
 from seqf.services.errors import ServiceError
 
 T = TypeVar("T")
@@ -36,3 +39,13 @@ def attempt(form: FlaskForm | None, call: Callable[[], T]) -> T:
         if not placed and form is not None:
             form.form_errors.append(exc.message)
         raise Refused(exc.message) from exc
+
+
+MAX_PAGE = 100_000
+
+
+def paginate(query: sa.Select, per_page: int = 50) -> Pagination:
+    """``db.paginate`` with ``?page=`` kept within 1…MAX_PAGE: a silly page number shows an empty
+    page instead of overflowing the database's OFFSET."""
+    page = request.args.get("page", 1, type=int) or 1
+    return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)

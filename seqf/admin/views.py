@@ -16,7 +16,7 @@ from seqf.extensions import db
 from seqf.models import AuditEvent, Membership, Organisation, User
 from seqf.services import accounts, audit, mail
 from seqf.services import organisations as organisation_service
-from seqf.web import Refused, attempt
+from seqf.web import Refused, attempt, paginate
 
 PER_PAGE = 50
 
@@ -94,7 +94,7 @@ def users():
     if q:
         like = f"%{q.lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.name).like(like), User.email.like(like)))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("admin/users.html", form=form, page=page, q=q), status
 
 
@@ -137,7 +137,7 @@ def user_detail(user_id: int):
 @bp.get("/outbox")
 @admin_only
 def outbox():
-    page = db.paginate(mail.outbox(), per_page=PER_PAGE, error_out=False)
+    page = paginate(mail.outbox(), PER_PAGE)
     return render_template("admin/outbox.html", page=page, smtp=mail.smtp_configured())
 
 
@@ -145,5 +145,5 @@ def outbox():
 @admin_only
 def audit_log():
     query = audit.all_events().options(sa.orm.joinedload(AuditEvent.actor))
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("admin/audit.html", page=page)

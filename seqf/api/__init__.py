@@ -7,4 +7,6 @@ from seqf.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from seqf.api import openapi, people  # noqa: E402,F401
+import seqf.api.evidence  # noqa: E402,F401 - evidence API
+import seqf.api.rounds  # noqa: E402,F401 - rounds API
+from seqf.api import instruments, openapi, people  # noqa: E402,F401

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +71,20 @@ def pydantic_fields(exc: ValidationError) -> dict[str, str]:
     return fields
 
 
+def _nul_paths(value: Any, path: str = "") -> Iterator[str]:
+    """Paths (``a.0.b``) of strings holding a NUL character, which PostgreSQL cannot store."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_paths(key, path or "body")
+            yield from _nul_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, f"{path}.{index}" if path else str(index))
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     if not request.is_json:
         raise ApiError(415 if request.data else 400, "bad_request",
@@ -79,6 +93,10 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         data = request.get_json()
     except BadRequest:
         raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from None
+    bad = list(_nul_paths(data))
+    if bad:
+        raise ApiError(422, "validation_failed", _("Some fields are missing or invalid."),
+                       {path: _("Contains a NUL character.") for path in bad})
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, g
+from flask import abort, g
 from flask_babel import gettext as _
 
 from seqf import permissions
 from seqf.api import schemas as s
 from seqf.api.core import ApiError, current_api_user, operation
-from seqf.extensions import db, limiter
+from seqf.extensions import db
 from seqf.models import Membership, User
+from seqf.security import login_rate_limit
 from seqf.services import accounts, audit, tokens
 from seqf.services import organisations as organisation_service
 
@@ -25,13 +26,9 @@ def member_out(m: Membership) -> dict:
             "role": m.role.value, "name": m.user.name, "email": m.user.email}
 
 
-def _failed_login(response) -> bool:
-    return bool(g.get("login_failed"))
-
-
 @operation("/tokens", "POST", summary="Exchange e-mail and password for a bearer token", tag="auth",
            body=s.TokenRequest, response=s.TokenOut, status=201, auth=False, errors=(401, 429),
-           rate_limit=limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], deduct_when=_failed_login))
+           rate_limit=login_rate_limit())  # shares the failed-log-in counter with the log-in form
 def create_token(body: s.TokenRequest):
     user = accounts.authenticate(body.email, body.password)
     if user is None:

@@ -7,9 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from seqf.urls import MAX_ID
+
 Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254,
                                          pattern=r"^[^@\s]+@[^@\s]+$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+# a JSON integer (not true/false, not "5") in the range of a database id
+Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 GlobalRoleName = Literal["admin", "coordinator", "revisor"]
 MemberRoleName = Literal["org_admin", "leader", "staff", "viewer"]
 
@@ -68,7 +72,7 @@ class OrganisationOut(BaseModel):
 
 
 class MemberCreate(Strict):
-    user_id: int
+    user_id: Id
     role: MemberRoleName
 
 

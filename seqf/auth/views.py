@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from seqf.auth import bp
 from seqf.auth.forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from seqf.extensions import limiter
-from seqf.security import safe_next
+from seqf.security import login_rate_limit, safe_next
 from seqf.services import accounts, organisations, passwords
 from seqf.web import Refused, attempt
 
 
-def _failed_login(response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _login_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"login:{get_remote_address()}:{email}"
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"], deduct_when=_failed_login)
-@limiter.limit("50 per 15 minutes", methods=["POST"], deduct_when=_failed_login)
+@login_rate_limit()
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -71,6 +56,8 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
+    if passwords.reset_token_for(token) is None:  # used, expired or unknown: say so before the form
+        return render_template("auth/link_invalid.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:

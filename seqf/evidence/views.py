@@ -15,7 +15,7 @@ from seqf.extensions import db
 from seqf.models import Evidence, Organisation
 from seqf.services import evidence as evidence_service
 from seqf.services.evidence import tag_code
-from seqf.web import Refused, attempt
+from seqf.web import Refused, attempt, paginate
 
 PER_PAGE = 25
 
@@ -41,7 +41,7 @@ def index(org_id: int):
     filters.set_choices(areas)
     filters.validate()
     query = evidence_service.evidence_for(organisation, **filters.filters())
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, per_page=PER_PAGE)
     return render_template("evidence/index.html", organisation=organisation, page=page, filters=filters,
                            area_titles=dict(areas), active_filters=_active(filters),
                            page_args={k: v for k, v in request.args.items() if k not in ("page", "org_id")},

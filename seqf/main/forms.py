@@ -13,7 +13,11 @@ LANGUAGE_CHOICES = [("nb", "Norsk (bokmål)"), ("en", "English")]
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
                        render_kw={"autocomplete": "name"})
-    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    language = SelectField(_l("Language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = LANGUAGE_CHOICES  # set here: WTForms warns on tuple choices in the constructor
 
 
 class LanguageForm(FlaskForm):

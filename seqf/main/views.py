@@ -13,7 +13,7 @@ from seqf.main import bp
 from seqf.main.forms import LanguageForm, ProfileForm
 from seqf.models import Membership
 from seqf.security import safe_next
-from seqf.services import accounts
+from seqf.services import accounts, rounds
 from seqf.web import Refused, attempt
 
 
@@ -49,7 +49,10 @@ def dashboard():
         .options(sa.orm.joinedload(Membership.organisation))
     ).all()
     memberships = sorted(memberships, key=lambda m: m.organisation.name.lower())
-    return render_template("main/dashboard.html", memberships=memberships)
+    open_rounds = rounds.open_rounds_for_user(current_user)
+    return render_template("main/dashboard.html", memberships=memberships, open_rounds=open_rounds,
+                           answered=rounds.answered_areas([resp.id for _r, resp in open_rounds if resp]),
+                           area_counts={r.id: len(rounds.round_areas(r)) for r, _resp in open_rounds})
 
 
 @bp.route("/profile", methods=["GET", "POST"])

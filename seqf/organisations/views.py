@@ -14,7 +14,7 @@ from seqf.organisations import bp
 from seqf.organisations.forms import InviteForm, MemberRoleForm, SettingsForm
 from seqf.services import audit
 from seqf.services import organisations as organisation_service
-from seqf.web import Refused, attempt
+from seqf.web import Refused, attempt, paginate
 
 
 @bp.get("/")
@@ -129,5 +129,5 @@ def settings(org_id: int):
 def audit_events(org_id: int):
     organisation = permissions.organisation_or_404(current_user, org_id, permissions.can_read_audit)
     query = audit.events_for_organisation(org_id).options(sa.orm.joinedload(AuditEvent.actor))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, 50)
     return render_template("organisations/audit.html", organisation=organisation, page=page)

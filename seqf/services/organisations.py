@@ -43,7 +43,8 @@ def create_organisation(actor: User, *, name: str) -> Organisation:
     if exists is not None:
         raise RuleViolation(_("An organisation with this name already exists."),
                             fields={"name": _("Already in use.")}, code="name_taken")
-    organisation = Organisation(name=name)
+    threshold = max(3, int(current_app.config.get("ANONYMITY_THRESHOLD", 3)))
+    organisation = Organisation(name=name, anonymity_threshold=threshold)
     db.session.add(organisation)
     db.session.flush()
     audit.record(actor, "organisation.created", organisation, f"Organisation {name} created",

@@ -30,8 +30,13 @@ def request_password_reset(email: str) -> None:
     audit.record(None, "user.password_reset_requested", user, f"Password reset link sent to {user.email}")
 
 
+def reset_token_for(secret: str) -> OneTimeToken | None:
+    """The usable reset token for this link, or None."""
+    return tokens.usable_one_time_token(TokenPurpose.password_reset, secret)
+
+
 def reset_password(secret: str, new_password: str) -> OneTimeToken:
-    token = tokens.usable_one_time_token(TokenPurpose.password_reset, secret)
+    token = reset_token_for(secret)
     if token is None or token.user is None:
         raise RuleViolation(_("This link is invalid or has expired. Ask for a new one."), code="invalid_token")
     set_password(token.user, new_password, actor=token.user, action="user.password_reset")
