@@ -82,3 +82,10 @@ def organisation_or_404(user: User, organisation_id: int, allowed=can_see_organi
     if not allowed(user, organisation_id):
         abort(403)
     return organisation
+
+
+def can_see_round_results(user: User, round_) -> bool:
+    """Leaders see results at any time; every member once the consensus is recorded (aggregates only)."""
+    if can_lead(user, round_.organisation_id):
+        return True
+    return round_.consensus_recorded_at is not None and member_role(user, round_.organisation_id) is not None

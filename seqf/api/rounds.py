@@ -230,8 +230,12 @@ def save_consensus(round_id: int, body: s.ConsensusSave):
 
 
 @operation("/rounds/<int:round_id>/results",
-           summary="Consensus per area, staff median and change since the previous round (leaders)",
+           summary="Consensus per area, staff median and change since the previous round "
+                   "(leaders; every member once the consensus is recorded)",
            tag="rounds", response=s.ResultsOut, errors=(403, 404))
 def get_results(round_id: int):
-    round_, _user = _leading(round_id)
+    user = current_api_user()
+    round_ = _round_or_404(round_id, user)
+    if not permissions.can_see_round_results(user, round_):
+        raise ApiError(403, "forbidden", _("The results are shown to members once the consensus is recorded."))
     return round_service.round_results(round_)

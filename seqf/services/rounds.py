@@ -27,10 +27,11 @@ from seqf.models import (
 )
 from seqf.services import assessments, audit, mail
 from seqf.services import instruments as instrument_service
-from seqf.services.errors import NotFound, RuleViolation
+from seqf.services.errors import Conflict, NotFound, RuleViolation
 from seqf.urls import external_url
 
-PARTICIPANT_ROLES = (MemberRole.staff, MemberRole.leader)
+PARTICIPANT_ROLES = (MemberRole.staff, MemberRole.leader)  # invited by default
+ELIGIBLE_ROLES = (*PARTICIPANT_ROLES, MemberRole.org_admin)  # may be chosen; viewers only read
 REMINDER_DAYS = 3
 
 
@@ -52,12 +53,13 @@ def _participants(organisation: Organisation, participant_ids: list[int] | None)
         ids = set(participant_ids)
         users = list(db.session.scalars(
             sa.select(User).join(Membership).where(
-                Membership.organisation_id == organisation.id, User.id.in_(ids), User.active.is_(True)
+                Membership.organisation_id == organisation.id, User.id.in_(ids), User.active.is_(True),
+                Membership.role.in_(ELIGIBLE_ROLES),
             )
         ))
         missing = ids - {u.id for u in users}
         if missing:
-            raise RuleViolation(_("Participants must be active members of the organisation."),
+            raise RuleViolation(_("Participants must be active staff, leaders or organisation admins."),
                                 fields={"participant_ids": ", ".join(map(str, sorted(missing)))},
                                 code="unknown_participant")
     if not users:
@@ -115,14 +117,14 @@ def response_of(round_: Round, user: User, create: bool = False) -> Response | N
     if response is None and create:
         if user.id not in participant_ids(round_):
             raise NotFound(_("You are not a participant in this round."))
+        response = Response(round=round_, user=user)
+        db.session.add(response)
         try:
-            with db.session.begin_nested():  # two first saves at once: the second finds the first
-                response = Response(round=round_, user=user)
-                db.session.add(response)
+            db.session.flush()
         except sa.exc.IntegrityError:
-            return db.session.scalar(
-                sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
-            )
+            # two first saves at once: the first wins, the second is told to try again (autosave does)
+            raise Conflict(_("Your answers were being saved from another window. Try again."),
+                           code="concurrent_save") from None
         audit.record(user, "response.started", response, f"Response started in round {round_.id}",
                      round_.organisation_id)
     return response
@@ -146,19 +148,24 @@ def _validate_all(answers: list[assessments.AreaData], areas: dict[str, dict], o
         assessments.validate(data, areas, organisation_id)
 
 
+def _store(existing: dict[str, AreaAssessment], areas_data: list[assessments.AreaData], areas: dict[str, dict],
+           organisation_id: int, actor: User, **owner: int) -> None:
+    """Create or update one area assessment per area given; ``owner`` names the owning column."""
+    for data in areas_data:
+        assessment = existing.get(data.area)
+        if assessment is None:
+            assessment = AreaAssessment(area=data.area, **owner)
+            db.session.add(assessment)
+            existing[data.area] = assessment
+        assessments.apply(assessment, data, areas, organisation_id, actor)
+
+
 def save_answers(actor: User, response: Response, answers: list[assessments.AreaData]) -> None:
     """Save (part of) a draft. Submitted responses and closed rounds answer 409."""
     workflow.check_action("response", response, "edit", actor)
     areas = assessments.areas_by_code(round_areas(response.round))
     _validate_all(answers, areas, response.round.organisation_id)
-    existing = answers_of(response)
-    for data in answers:
-        assessment = existing.get(data.area)
-        if assessment is None:
-            assessment = AreaAssessment(response_id=response.id, area=data.area)
-            db.session.add(assessment)
-            existing[data.area] = assessment
-        assessments.apply(assessment, data, areas, response.round.organisation_id, actor)
+    _store(answers_of(response), answers, areas, response.round.organisation_id, actor, response_id=response.id)
 
 
 def submit_response(actor: User, response: Response) -> None:
@@ -280,14 +287,7 @@ def record_consensus(actor: User, round_: Round, areas_data: list[assessments.Ar
         raise RuleViolation(_("Give the consensus for at least one area."), fields={"areas": "≥ 1"})
     areas = assessments.areas_by_code(round_areas(round_))
     _validate_all(areas_data, areas, round_.organisation_id)
-    existing = consensus_of(round_)
-    for data in areas_data:
-        assessment = existing.get(data.area)
-        if assessment is None:
-            assessment = AreaAssessment(consensus_round_id=round_.id, area=data.area)
-            db.session.add(assessment)
-            existing[data.area] = assessment
-        assessments.apply(assessment, data, areas, round_.organisation_id, actor)
+    _store(consensus_of(round_), areas_data, areas, round_.organisation_id, actor, consensus_round_id=round_.id)
     round_.consensus_recorded_at = clock.now()
     audit.record(actor, "round.consensus_recorded", round_,
                  f"Consensus recorded for area(s) {', '.join(d.area for d in areas_data)}", round_.organisation_id)
@@ -330,7 +330,8 @@ def round_results(round_: Round) -> dict:
     for row in result["areas"]:
         row["median"] = medians.get(row["area"])
         row["previous"] = before_scores.get(row["area"]) if before else None
-        row["change"] = row["score"] - row["previous"] if row["previous"] is not None else None
+        comparable = row["previous"] is not None and row["recorded"]
+        row["change"] = row["score"] - row["previous"] if comparable else None
     result["previous"] = ({"round_id": previous.id, "title": previous.title, "total": before["total"],
                            "change": result["total"] - before["total"]} if previous else None)
     result["withheld"] = summary["withheld"]

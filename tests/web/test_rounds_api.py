@@ -249,7 +249,8 @@ def test_answers_after_close_are_409(api, team, round_):
     assert response.status_code == 409 and error(response)["code"] == "round_open"
     assert api.post(f"{path}/submit", staff[0]).status_code == 409
     assert api.put(path, staff[1], json={"answers": [api_area("2", 2)]}).status_code == 409
-    assert rows() == before
+    after = rows()
+    assert after == before, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
 
 
 def test_non_participants_cannot_answer(api, team, make_user):
@@ -264,6 +265,19 @@ def test_non_participants_cannot_answer(api, team, make_user):
         assert response.status_code == 403, user.name
         assert api.post(f"/api/v1/rounds/{round_.id}/my-response/submit", user).status_code == 403
         assert api.get(f"/api/v1/rounds/{round_.id}/my-response", user).status_code == 403
+    assert rows() == before
+
+
+def test_viewers_cannot_be_chosen_as_participants(api, team, make_user):
+    org, leader, staff = team
+    viewer = make_user(org=org, member_role="viewer")
+    api.token(leader)
+    before = rows()
+    response = api.post(f"/api/v1/organisations/{org.id}/rounds", leader,
+                        json={"instrument": "seqf", "title": "Med leser", "closes_on": in_days(),
+                              "participant_ids": [staff[0].id, viewer.id]})
+    assert response.status_code == 422 and error(response)["code"] == "unknown_participant"
+    assert str(viewer.id) in error(response)["fields"]["participant_ids"]
     assert rows() == before
 
 
@@ -424,8 +438,17 @@ def test_consensus_recorded_and_read(api, team, round_, make_user):
     first = results["areas"][0]
     assert (first["score"], first["median"], first["previous"]) == (3, 3.0, None)
     assert results["total"] == 5 and results["previous"] is None
-    assert api.get(f"/api/v1/rounds/{round_.id}/results", staff[0]).status_code == 403
+    # once the consensus is recorded every member sees the same aggregate results as the leader
+    assert api.get(f"/api/v1/rounds/{round_.id}/results", staff[0]).get_json() == results
     assert api.post(f"/api/v1/rounds/{round_.id}/reopen", leader).status_code == 409
+
+
+def test_results_are_for_leaders_until_the_consensus_is_recorded(api, team, round_):
+    _org, leader, staff = team
+    path = f"/api/v1/rounds/{round_.id}/results"
+    assert api.get(path, leader).status_code == 200
+    response = api.get(path, staff[0])
+    assert response.status_code == 403 and error(response)["code"] == "forbidden"
 
 
 def test_bad_consensus_changes_nothing(api, team, round_, make_org, make_user):

@@ -452,7 +452,8 @@ def test_results_show_the_change_since_the_previous_round(team):
     rows = {r["area"]: r for r in results["areas"]}
     assert (rows["1"]["previous"], rows["1"]["score"], rows["1"]["change"], rows["1"]["median"]) == (2, 4, 2, 4)
     assert (rows["2"]["previous"], rows["2"]["change"]) == (3, -2)
-    assert rows["3"]["change"] == 0 and rows["3"]["median"] is None
+    # no consensus on area 3 in either round: nothing to compare, rather than a change of 0
+    assert rows["3"]["change"] is None and rows["3"]["median"] is None
     assert results["withheld"] is False
 
 
