@@ -14,6 +14,7 @@ from seqf.organisations import bp
 from seqf.organisations.forms import InviteForm, MemberRoleForm, SettingsForm
 from seqf.services import audit
 from seqf.services import organisations as organisation_service
+from seqf.services.overview import organisation_status
 from seqf.web import Refused, attempt, paginate
 
 
@@ -26,7 +27,7 @@ def overview(org_id: int):
         sa.select(sa.func.count()).select_from(Membership).where(Membership.organisation_id == org_id)
     )
     return render_template("organisations/overview.html", organisation=organisation, role=role,
-                           member_count=member_count)
+                           member_count=member_count, status=organisation_status(organisation))
 
 
 @bp.route("/members", methods=["GET", "POST"])
