@@ -137,13 +137,18 @@ def _check(workflow: Workflow, rule: Transition | Action, what: str, obj: Any, a
             raise Conflict(problem, code=name)
 
 
+def _require_state(obj: Any, states: list[str]) -> str:
+    state = _state(obj)
+    if state not in states:
+        raise Conflict(_("This cannot be done while the state is “%(state)s”.", state=state), code="wrong_state")
+    return state
+
+
 def apply_transition(workflow_name: str, obj: Any, transition: str, actor: Any) -> None:
     """Move ``obj`` along ``transition``: 403 for a wrong role, 409 from a wrong state or a failed guard."""
     workflow = get(workflow_name)
     rule = workflow.transitions[transition]
-    state = _state(obj)
-    if state not in rule.from_:
-        raise Conflict(_("This cannot be done while the state is “%(state)s”.", state=state), code="wrong_state")
+    state = _require_state(obj, rule.from_)
     _check(workflow, rule, transition, obj, actor)
     obj.state = type(obj.state)(rule.to)
     audit.record(actor, f"{workflow_name}.{transition}", obj,
@@ -155,9 +160,7 @@ def check_action(workflow_name: str, obj: Any, action: str, actor: Any) -> None:
     """Raise unless ``action`` is allowed on ``obj`` in its current state for ``actor``."""
     workflow = get(workflow_name)
     rule = workflow.actions[action]
-    state = _state(obj)
-    if state not in rule.states:
-        raise Conflict(_("This cannot be done while the state is “%(state)s”.", state=state), code="wrong_state")
+    _require_state(obj, rule.states)
     _check(workflow, rule, action, obj, actor)
 
 
