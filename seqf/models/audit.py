@@ -26,5 +26,8 @@ class AuditEvent(Base):
     object_type: so.Mapped[str] = so.mapped_column(sa.String(40))
     object_id: so.Mapped[int | None]
     summary: so.Mapped[str] = so.mapped_column(sa.String(500))
+    # the facts behind the summary (titles, counts, areas), so the log can be rendered in the
+    # reader's language from ``action`` and ``data`` rather than from the stored English summary
+    data: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
 
     actor: so.Mapped[User | None] = so.relationship()

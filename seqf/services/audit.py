@@ -14,6 +14,7 @@ def record(
     obj: object | None,
     summary: str,
     organisation_id: int | None = None,
+    data: dict | None = None,
 ) -> AuditEvent:
     """Add an audit event for ``obj`` in the current transaction (committed with the change)."""
     event = AuditEvent(
@@ -23,6 +24,7 @@ def record(
         object_type=type(obj).__name__.lower() if obj is not None else "system",
         object_id=getattr(obj, "id", None),
         summary=summary[:500],
+        data=data or {},
     )
     db.session.add(event)
     return event
