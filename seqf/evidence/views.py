@@ -140,6 +140,17 @@ def replace(org_id: int, evidence_id: int):
     return redirect(url_for("evidence.detail", org_id=org_id, evidence_id=evidence.id))
 
 
+@bp.get("/<int:evidence_id>/archive")
+@login_required
+def archive_confirm(org_id: int, evidence_id: int):
+    """Say what archiving means before it is done (a plain page: no script needed)."""
+    organisation = permissions.organisation_or_404(current_user, org_id, permissions.can_write_evidence)
+    evidence = _evidence_or_404(organisation, evidence_id)
+    if evidence.archived:
+        return redirect(url_for("evidence.detail", org_id=org_id, evidence_id=evidence_id))
+    return render_template("evidence/archive_confirm.html", organisation=organisation, evidence=evidence)
+
+
 @bp.post("/<int:evidence_id>/archive")
 @login_required
 def archive(org_id: int, evidence_id: int):

@@ -13,7 +13,7 @@ from seqf.main import bp
 from seqf.main.forms import LanguageForm, ProfileForm
 from seqf.models import Membership
 from seqf.security import safe_next
-from seqf.services import accounts, rounds
+from seqf.services import accounts, round_notices, rounds
 from seqf.web import Refused, attempt
 
 
@@ -52,7 +52,9 @@ def dashboard():
     open_rounds = rounds.open_rounds_for_user(current_user)
     return render_template("main/dashboard.html", memberships=memberships, open_rounds=open_rounds,
                            answered=rounds.answered_areas([resp.id for _r, resp in open_rounds if resp]),
-                           area_counts={r.id: len(rounds.round_areas(r)) for r, _resp in open_rounds})
+                           area_counts={r.id: len(rounds.round_areas(r)) for r, _resp in open_rounds},
+                           led_rounds=round_notices.led_open_rounds(current_user),
+                           results_notices=round_notices.results_notices(current_user))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

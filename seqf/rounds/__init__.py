@@ -8,6 +8,7 @@ from seqf import permissions
 
 bp = Blueprint("rounds", __name__)
 
+import seqf.rounds.views_manage  # noqa: E402,F401  (confirm pages, delete, remind now)
 from seqf.rounds import demo, views_consensus, views_fill, views_lead, views_results  # noqa: E402,F401
 
 

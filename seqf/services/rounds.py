@@ -11,6 +11,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+import seqf.services.round_notices
 from seqf import aggregation, clock, ticks, workflow
 from seqf.extensions import db
 from seqf.models import (
@@ -291,6 +292,7 @@ def record_consensus(actor: User, round_: Round, areas_data: list[assessments.Ar
     round_.consensus_recorded_at = clock.now()
     audit.record(actor, "round.consensus_recorded", round_,
                  f"Consensus recorded for area(s) {', '.join(d.area for d in areas_data)}", round_.organisation_id)
+    seqf.services.round_notices.notify_results_ready(round_, actor)
 
 
 def consensus_result(round_: Round) -> dict:

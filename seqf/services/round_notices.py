@@ -1,0 +1,158 @@
+"""Telling people about a round at the right moment: a reminder the leader sends now, and the
+mail and dashboard notice when the results are ready.
+
+"Ready" means the consensus is recorded for every area of the round (own areas included). The
+moment is kept as one ``round.results_ready`` audit event per round; the dashboard shows the notice
+to the round's participants for ``NOTICE_DAYS`` after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from seqf import clock
+from seqf.extensions import db
+from seqf.models import (
+    AuditEvent,
+    MemberRole,
+    Membership,
+    Response,
+    ResponseState,
+    Round,
+    RoundParticipant,
+    RoundState,
+    User,
+)
+from seqf.services import audit, mail
+from seqf.services import rounds as round_service
+from seqf.services.round_removal import lock_round
+from seqf.urls import external_url
+
+NOTICE_DAYS = 30
+LEAD_ROLES = (MemberRole.leader, MemberRole.org_admin)
+
+
+# --- reminding now -----------------------------------------------------------------------------
+
+def not_submitted(round_: Round, active_only: bool = True) -> list[User]:
+    """Participants who have not submitted (no response yet, or a draft); active accounts only
+    unless ``active_only`` is false (the close page lists everyone)."""
+    query = (
+        sa.select(User).join(RoundParticipant, RoundParticipant.user_id == User.id)
+        .outerjoin(Response, sa.and_(Response.round_id == round_.id, Response.user_id == User.id))
+        .where(RoundParticipant.round_id == round_.id,
+               sa.or_(Response.id.is_(None), Response.state != ResponseState.submitted))
+        .order_by(User.name, User.id)
+    )
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _queue_once(key: str, user: User, template: str, **context) -> bool:
+    """Queue unless a message with ``key`` exists; a key taken by a parallel request counts as sent."""
+    if mail.is_queued(key):
+        return False
+    try:
+        with db.session.begin_nested():
+            mail.queue_template(key, user, template, **context)
+    except sa.exc.IntegrityError:
+        return False
+    return True
+
+
+def send_reminders_now(actor: User, round_: Round) -> int:
+    """Mail every participant who has not submitted, at most once per person and day.
+
+    Returns how many were mailed now (0 when all of them were reminded earlier today).
+    """
+    from seqf import workflow
+
+    lock_round(round_)  # a double click waits here, then finds today's keys taken
+    workflow.check_action("round", round_, "remind", actor)
+    today = clock.today().isoformat()
+    link = external_url("rounds.fill", round_id=round_.id)
+    reminded = sum(
+        _queue_once(f"round-remind-now:{round_.id}:{user.id}:{today}", user, "round_reminder",
+                    round=round_, user=user, link=link)
+        for user in not_submitted(round_)
+    )
+    if reminded:
+        audit.record(actor, "round.reminded", round_, f"Reminder sent to {reminded} participant(s) of “{round_.title}”",
+                     round_.organisation_id, data={"title": round_.title, "count": reminded})
+    return reminded
+
+
+# --- the leader's dashboard --------------------------------------------------------------------
+
+@dataclass
+class LedRound:
+    round: Round
+    invited: int
+    submitted: int
+    days_left: int
+
+
+def led_open_rounds(user: User) -> list[LedRound]:
+    """Open rounds in the organisations where ``user`` is a leader or organisation admin."""
+    led = db.session.scalars(
+        sa.select(Round).join(Membership, Membership.organisation_id == Round.organisation_id)
+        .where(Membership.user_id == user.id, Membership.role.in_(LEAD_ROLES), Round.state == RoundState.open)
+        .order_by(Round.closes_on, Round.id)
+    ).all()
+    progress = round_service.progress_of_rounds([r.id for r in led])
+    today = clock.today()
+    return [LedRound(r, *progress.get(r.id, (0, 0)), (r.closes_on - today).days) for r in led]
+
+
+# --- results ready -----------------------------------------------------------------------------
+
+def results_ready(round_: Round) -> bool:
+    """True when the consensus is recorded for every area the round asks about."""
+    codes = {a["code"] for a in round_service.round_areas(round_)}
+    return bool(codes) and codes <= set(round_service.consensus_of(round_))
+
+
+def _announced(round_: Round) -> bool:
+    return db.session.scalar(
+        sa.select(AuditEvent.id).where(AuditEvent.action == "round.results_ready", AuditEvent.object_type == "round",
+                                       AuditEvent.object_id == round_.id).limit(1)
+    ) is not None
+
+
+def notify_results_ready(round_: Round, actor: User | None = None) -> int:
+    """Once the results are ready, mail each participant (once, by dedupe key) and mark the moment.
+
+    Called after every consensus save; does nothing until the last area is agreed, and nothing
+    again afterwards. Returns how many mails were queued.
+    """
+    if not results_ready(round_) or _announced(round_):
+        return 0
+    participants = list(db.session.scalars(
+        sa.select(User).join(RoundParticipant, RoundParticipant.user_id == User.id)
+        .where(RoundParticipant.round_id == round_.id, User.active.is_(True)).order_by(User.id)
+    ))
+    link = external_url("rounds.results", round_id=round_.id)
+    queued = sum(_queue_once(f"results-ready:{round_.id}:{user.id}", user, "results_ready",
+                             round=round_, user=user, link=link) for user in participants)
+    audit.record(actor, "round.results_ready", round_, f"Results of “{round_.title}” are ready; {queued} mailed",
+                 round_.organisation_id, data={"title": round_.title, "count": queued})
+    db.session.flush()
+    return queued
+
+
+def results_notices(user: User, days: int = NOTICE_DAYS) -> list[Round]:
+    """Rounds ``user`` took part in whose results became ready within the last ``days`` days."""
+    since = clock.now() - dt.timedelta(days=days)
+    return list(db.session.scalars(
+        sa.select(Round).join(RoundParticipant, RoundParticipant.round_id == Round.id)
+        .join(AuditEvent, sa.and_(AuditEvent.object_type == "round", AuditEvent.object_id == Round.id,
+                                  AuditEvent.action == "round.results_ready"))
+        .join(Membership, sa.and_(Membership.organisation_id == Round.organisation_id,
+                                  Membership.user_id == user.id))
+        .where(RoundParticipant.user_id == user.id, AuditEvent.at >= since)
+        .order_by(AuditEvent.at.desc())
+    ).unique())
