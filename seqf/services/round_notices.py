@@ -52,13 +52,13 @@ def not_submitted(round_: Round, active_only: bool = True) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def _queue_once(key: str, user: User, template: str, **context) -> bool:
+def _queue_once(key: str, recipient: User, template: str, **context) -> bool:
     """Queue unless a message with ``key`` exists; a key taken by a parallel request counts as sent."""
     if mail.is_queued(key):
         return False
     try:
         with db.session.begin_nested():
-            mail.queue_template(key, user, template, **context)
+            mail.queue_template(key, recipient, template, **context)
     except sa.exc.IntegrityError:
         return False
     return True
