@@ -13,8 +13,7 @@ import sqlalchemy as sa
 
 from seqf.extensions import db
 from seqf.models import AuditEvent, OutboxMessage, Response, Round, RoundParticipant, RoundState
-from seqf.services import assessments
-from seqf.services import round_notices
+from seqf.services import assessments, round_notices
 from seqf.services import rounds as round_service
 from tests.web.helpers import count, link_in, location, text
 from tests.web.round_helpers import SEQF_AREAS, answer, link_evidence, open_round
@@ -123,7 +122,7 @@ def test_delete_asks_first_then_deletes_mails_and_audits(client, auth, team):
     [event] = events("round.deleted")
     assert event.actor_id == team.leader.id and event.organisation_id == team.org.id
     assert event.data == {"title": "Spring round", "participants": 4}
-    assert "Spring round" in text(client.get(f"/organisations/{team.org.id}/rounds")) or True
+    assert "The round “Spring round” is deleted." in text(client.get(f"/organisations/{team.org.id}/rounds"))
     assert client.get(f"/rounds/{round_id}").status_code == 404
 
 
@@ -157,6 +156,49 @@ def test_delete_service_rechecks_under_the_lock(team):
         delete_round(team.leader, fresh(team.round.id))
     db.session.rollback()
     assert fresh(team.round.id) is not None
+
+
+def test_an_answer_being_saved_while_deleting_wins_on_postgresql(app, backend, team):
+    """A save that is inserting an answer holds its response; the delete waits for it, then sees
+    the answer and is refused — the answer is never deleted with the round."""
+    if backend != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite serialises writers)")
+    import threading
+
+    from seqf.models import AreaAssessment, User
+    from seqf.services.errors import Conflict
+    from seqf.services.round_removal import delete_round
+
+    response = round_service.response_of(team.round, team.staff[0], create=True)
+    db.session.commit()
+    round_id, leader_id = team.round.id, team.leader.id
+    saving = db.engine.connect()
+    transaction = saving.begin()
+    saving.execute(sa.insert(AreaAssessment.__table__).values(response_id=response.id, area="1"))
+    outcome = []
+
+    def delete_in_another_request():
+        with app.app_context():
+            try:
+                delete_round(db.session.get(User, leader_id), db.session.get(Round, round_id))
+                db.session.commit()
+                outcome.append("deleted")
+            except Conflict:
+                db.session.rollback()
+                outcome.append("refused")
+            finally:
+                db.session.remove()
+
+    worker = threading.Thread(target=delete_in_another_request)
+    worker.start()
+    worker.join(timeout=1.0)
+    assert worker.is_alive() and outcome == []  # waiting for the save's lock
+    transaction.commit()
+    saving.close()
+    worker.join(timeout=10)
+    assert outcome == ["refused"]
+    assert fresh(round_id) is not None
+    assert count(AreaAssessment, AreaAssessment.response_id == response.id) == 1
 
 
 # --- the leader's dashboard and "Send reminder now" ----------------------------------------------
