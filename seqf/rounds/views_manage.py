@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from seqf import workflow
+from seqf import aggregation, workflow
 from seqf.rounds import bp
 from seqf.rounds.access import round_or_404, status_of
 from seqf.security import safe_next
@@ -39,10 +39,10 @@ def close_confirm(round_id: int):
     if not workflow.allowed("round", round_, "close", current_user):
         flash(_("This round cannot be closed now."), "info")
         return redirect(url_for("rounds.overview", round_id=round_.id))
-    summary = rounds.round_summary(round_, with_comments=False)
+    invited, submitted = rounds.progress_of_rounds([round_.id])[round_.id]
     return render_template("rounds/close_confirm.html", round=round_, organisation=round_.organisation,
-                           left=_people_left(round_), invited=summary["invited"],
-                           submitted=summary["submitted"], threshold=summary["threshold"])
+                           left=_people_left(round_), invited=invited, submitted=submitted,
+                           threshold=aggregation.effective_threshold(round_.anonymity_threshold))
 
 
 def _delete_page(round_, status: int = 200):
