@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from seqf import permissions
 from seqf.api import round_schemas as s
 from seqf.api.core import ApiError, current_api_user, operation
-from seqf.errors import json_error
 from seqf.extensions import db
 from seqf.models import Response, ResponseState, Round, RoundParticipant, User
 from seqf.services import assessments
@@ -183,10 +182,10 @@ def _stale(exc: assessments.StaleVersion):
     """409 stale_version: nothing was saved; ``current`` holds each stale area as stored now (null:
     no answer any more), so the client can show both versions and let the person choose."""
     db.session.rollback()
-    response, status = json_error(409, exc.code, exc.message, exc.fields)
-    body = response.get_json()
-    body["error"]["current"] = exc.current
-    return jsonify(body), status
+    response = jsonify({"error": {"code": exc.code, "message": exc.message, "fields": exc.fields,
+                                  "current": exc.current}})
+    response.status_code = 409
+    return response
 
 
 @operation("/rounds/<int:round_id>/my-response/submit", "POST",

@@ -19,10 +19,11 @@ def lock(obj, *, shared: bool = False) -> None:
     """Lock ``obj``'s row until the transaction ends and re-read its columns from the database."""
     table = type(obj).__table__
     if db.session.get_bind().dialect.name == "postgresql":
+        # fetched, not only executed: the ORM refreshes ``obj`` only from rows it reads
         db.session.execute(
             sa.select(type(obj)).where(table.c.id == obj.id).with_for_update(read=shared)
             .execution_options(populate_existing=True)
-        )
+        ).scalars().all()
         return
     # a no-op write; the timestamp column is named so its ``onupdate`` does not move it
     keep = {c.name: c for c in table.c if c.name in ("id", "updated_at")}
