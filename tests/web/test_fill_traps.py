@@ -3,6 +3,7 @@ and a too-large or refused file comes back inline in the same form with everythi
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -60,6 +61,8 @@ def test_none_yet_is_an_explicit_answer_counted_as_zero(client, auth, team):
     assert "Areas done: 1 of 9" in page
     submit = text(client.get(f"/rounds/{team.rid}/submit"))
     assert "8 areas are not answered" in submit
+    listed = re.search(r'<ul class="unanswered-list">(.*?)</ul>', submit, re.S).group(1)
+    assert re.findall(r"fill\?area=(\w+)", listed) == [str(n) for n in range(2, 10)]
 
 
 def test_unticking_everything_without_the_choice_removes_the_answer(client, auth, team):
