@@ -349,3 +349,42 @@ def test_autosave_updates_steps_in_place(app, team, client, auth):
     assert second.status_code == 200 and second.get_json()["version"] == 2
     again = {s.level: s.id for s in stored_answer(rid, person, "1").steps}
     assert again == ids  # the same rows, updated; not deleted and inserted again
+
+
+def test_sqlite_writer_that_waits_too_long_gets_409_not_500(app, team, backend, client, auth):
+    """SQLite has one write lock for the file: a writer still waiting after the busy timeout is
+    told to try again (409 ``concurrent_write``) and nothing is half saved."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL waits on the row lock instead")
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    round_ = open_round(team.leaders[0], team.org)
+    rid = round_.id
+    auth.login(team.staff[0])
+    codes = indicators(round_, "1", 1)
+
+    def short_timeout(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA busy_timeout = 200")
+
+    db.session.remove()
+    db.engine.dispose()
+    sa.event.listen(db.engine, "connect", short_timeout)
+    other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        waited = client.post(f"/rounds/{rid}/fill/1/autosave", headers={"Accept": "application/json"},
+                             data={"step-1-indicators": codes, "version": "0"})
+        assert waited.status_code == 409 and waited.get_json()["error"]["code"] == "concurrent_write"
+        page = client.post(f"/rounds/{rid}/fill?area=1", data={"step-1-indicators": codes, "version": "0",
+                                                                "action": "save"})
+        assert page.status_code == 409 and "Reload the page and try again" in page.get_data(as_text=True)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        sa.event.remove(db.engine, "connect", short_timeout)
+        db.engine.dispose()
+    again = client.post(f"/rounds/{rid}/fill/1/autosave", headers={"Accept": "application/json"},
+                        data={"step-1-indicators": codes, "version": "0"})
+    assert again.status_code == 200 and again.get_json()["version"] == 1
