@@ -194,10 +194,15 @@ def save_answers(actor: User, response: Response, answers: list[assessments.Area
     workflow.check_action("response", response, "edit", actor)
     areas = assessments.areas_by_code(round_areas(response.round))
     _validate_all(answers, areas, response.round.organisation_id)
+    given = {data.area for data in answers}
     for data in unanswered:
         if data.area not in areas:
             raise RuleViolation(_("Unknown quality area “%(area)s”.", area=data.area),
                                 fields={"area": data.area}, code="unknown_area")
+        if data.area in given:
+            raise RuleViolation(_("Area %(area)s is given more than once.", area=data.area),
+                                fields={"area": data.area}, code="duplicate_area")
+        given.add(data.area)
     existing = answers_of(response)
     assessments.check_versions(existing, [*answers, *unanswered])
     _store(existing, answers, areas, response.round.organisation_id, actor, response_id=response.id)

@@ -97,6 +97,8 @@ def test_api_an_area_is_answered_when_listed_and_removed_with_answered_false(api
     assert versions == {"1": 1, "2": 1}
     removed = api.put(path, team.person, json={"answers": [{"area": "1", "answered": False, "version": 1}]})
     assert removed.status_code == 200 and removed.get_json()["answered"] == 1
+    both = api.put(path, team.person, json={"answers": [api_area("2", 1), {"area": "2", "answered": False}]})
+    assert both.status_code == 422 and both.get_json()["error"]["code"] == "duplicate_area"
     stale = api.put(path, team.person, json={"answers": [api_area("2", 2, version=0)]})
     assert stale.status_code == 409
     error = stale.get_json()["error"]
