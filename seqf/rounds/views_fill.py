@@ -48,7 +48,10 @@ def fill(round_id: int):
     if not answered:
         # not an answer: the page stays, says why, and keeps what was typed (a stored answer that
         # was unticked is removed, so progress and the submit page stay true)
-        context = pages.fill_context(round_, areas, index, response, posted=posted, not_answered=True)
+        dropped = {f"step-{level}-file": _("The file was not uploaded, because the area is not answered yet.")
+                   for level, _title, _upload in forms.uploads_from_form(request.files, request.form, area)}
+        context = pages.fill_context(round_, areas, index, response, posted=posted, not_answered=True,
+                                     errors=dropped)
         return render_template("rounds/fill.html", **context)
     flash(_("“%(area)s” is saved.", area=pages.area_label(area)), "success")
     return redirect(_after_save(round_, areas, index, request.form.get("action")))

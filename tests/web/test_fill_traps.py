@@ -165,6 +165,20 @@ def test_a_refused_file_type_comes_back_inline(client, auth, team):
     assert rows(team) == {}
 
 
+def test_a_file_chosen_in_an_unanswered_area_is_not_dropped_silently(client, auth, team):
+    import io
+
+    auth.login(team.person)
+    page = client.post(f"/rounds/{team.rid}/fill?area=1", content_type="multipart/form-data", data={
+        "comment": "Dette skrev jeg", "action": "next", "version": "0",
+        "step-2-file": (io.BytesIO(b"Rutine"), "rutine.txt")})
+    body = text(page)
+    assert page.status_code == 200 and NOT_ANSWERED in body
+    assert "The file was not uploaded, because the area is not answered yet." in body
+    assert 'id="step-2-file-error"' in body and "Dette skrev jeg" in body
+    assert db.session.query(Evidence).count() == 0
+
+
 def test_the_file_input_carries_the_limit_for_the_browser_check(client, auth, team):
     auth.login(team.person)
     page = text(client.get(f"/rounds/{team.rid}/fill?area=1"))
