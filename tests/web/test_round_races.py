@@ -252,6 +252,27 @@ def test_submit_racing_close_is_never_accepted_after_the_close(app, team):
     assert outcomes  # both orders are defined; which one occurs depends on the scheduler
 
 
+def test_save_racing_close_never_changes_an_answer_after_the_close(app, team):
+    for attempt in range(REPEAT):
+        round_ = open_round(team.leaders[0], team.org, title=f"Runde {attempt}")
+        rid = round_.id
+        person = team.staff[1]
+        leader, saver = token_for(app, team.leaders[0]), token_for(app, person)
+        close, save = together(
+            app,
+            lambda: leader.post(f"/api/v1/rounds/{rid}/close"),
+            lambda: saver.put(f"/api/v1/rounds/{rid}/my-response", json={"answers": [api_area("4", 2, version=0)]}),
+        )
+        assert close.status_code == 200
+        assert save.status_code in (200, 409), save.get_json()
+        round_now = db.session.get(Round, rid)
+        answer_now = stored_answer(rid, person, "4")
+        if save.status_code == 200:
+            assert answer_now is not None and answer_now.updated_at <= round_now.closed_at
+        else:
+            assert save.get_json()["error"]["code"] == "round_open" and answer_now is None
+
+
 def test_two_closes_one_wins_the_other_gets_409(app, team):
     for attempt in range(REPEAT):
         round_ = open_round(team.leaders[0], team.org, title=f"Runde {attempt}")
