@@ -52,7 +52,9 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 12
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-    MAX_CONTENT_LENGTH = 21 * 1024 * 1024  # evidence files are at most 20 MB; a little room for the form
+    # evidence files are at most 20 MB; the margin lets a file a little over the limit still reach the
+    # form, which then shows the error inline with everything typed kept (beyond it: a 413 page)
+    MAX_CONTENT_LENGTH = 24 * 1024 * 1024
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -56,12 +56,35 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(status: int, message: str | None = None):
+def render_error(status: int, message: str | None = None, back: str | None = None):
     title, default = _messages().get(status, (_("Error"), _("Something went wrong.")))
     if wants_json():
         return json_error(status, CODES.get(status, "error"), message or default)
     return render_template("errors/error.html", status=status, title=title,
-                           message=message or default), status
+                           message=message or default, back=back), status
+
+
+def _too_large():
+    """A request far over the file limit is never read, so the form cannot be shown again.
+
+    On a round's fill page the ticked answers were already saved by autosave; the page says so
+    and links back to the same area. (A file slightly over the limit still reaches the form,
+    which shows the error inline with everything typed kept; see ``MAX_CONTENT_LENGTH``.)
+    """
+    limit = _("The file is larger than allowed (20 MB).")
+    if request.endpoint == "rounds.fill" and not wants_json():
+        back = request.full_path.rstrip("?")
+        return render_error(413, limit + " " + _("Your ticked answers were saved automatically, but the file "
+                                                  "and text typed since the last automatic save were not. "
+                                                  "Go back to the area, and choose a smaller file."), back=back)
+    return render_error(413, limit)
+
+
+def _busy(exc: sa.exc.OperationalError) -> bool:
+    """SQLite's "database is locked" after the busy timeout, PostgreSQL's deadlock or
+    serialization failure: another writer was first; the request can simply be tried again."""
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "deadlock" in text or "could not serialize" in text
 
 
 def register(app: Flask) -> None:
@@ -85,6 +108,26 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return render_error(422)
 
+    @app.errorhandler(sa.exc.IntegrityError)
+    def integrity_error(exc: sa.exc.IntegrityError):
+        # two writers created the same thing at once and the database kept one: a conflict, never a
+        # crash (the services lock what they change, so this is the last line of defence)
+        app.logger.warning("concurrent write refused by the database: %s", exc.orig)
+        db.session.rollback()
+        return _conflict()
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def operational_error(exc: sa.exc.OperationalError):
+        db.session.rollback()
+        if _busy(exc):
+            return _conflict()
+        app.logger.exception("database error")
+        return render_error(500)
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        return _too_large()
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         # our own abort(…, description) texts are shown; Werkzeug's English defaults are not
@@ -100,6 +143,13 @@ def register(app: Flask) -> None:
     def server_error(exc):
         db.session.rollback()
         return render_error(500)
+
+
+def _conflict():
+    message = _("Someone else saved at the same moment. Reload the page and try again.")
+    if wants_json():
+        return json_error(409, "concurrent_write", message)
+    return render_error(409, message)
 
 
 def _custom(exc: HTTPException) -> bool:

@@ -67,15 +67,27 @@ class StepIn(Body):
                                     indicators=list(self.indicators) if self.indicators is not None else None)
 
 
+Version = Field(default=None, ge=0, le=2_000_000_000,
+                description="The version this save is based on (0: no answer yet). When the stored "
+                            "version differs the save answers 409 stale_version; leave it out to skip the check.")
+
+
 class AnswerIn(Body):
-    """A participant's answer for one area; steps not listed count as not met."""
+    """A participant's answer for one area; steps not listed count as not met.
+
+    Listing an area answers it (with no step met it is the explicit "none of these steps yet");
+    ``answered: false`` removes the area's answer.
+    """
 
     area: AreaCode
     steps: list[StepIn] = Field(default_factory=list, max_length=10)
     comment: Text = ""
+    answered: bool = True
+    version: int | None = Version
 
     def to_data(self) -> assessments.AreaData:
-        return assessments.AreaData(area=self.area, steps=[s.to_data() for s in self.steps], comment=self.comment)
+        return assessments.AreaData(area=self.area, steps=[s.to_data() for s in self.steps], comment=self.comment,
+                                    version=self.version)
 
 
 class ResponseSave(Body):
@@ -90,11 +102,12 @@ class AreaAssessmentIn(Body):
     justification: Text = ""
     strengths: Text = ""
     recommendations: list[Recommendation] = Field(default_factory=list, max_length=50)
+    version: int | None = Version
 
     def to_data(self) -> assessments.AreaData:
         return assessments.AreaData(area=self.area, steps=[s.to_data() for s in self.steps],
                                     justification=self.justification, strengths=self.strengths,
-                                    recommendations=list(self.recommendations))
+                                    recommendations=list(self.recommendations), version=self.version)
 
 
 class ConsensusSave(Body):
@@ -147,6 +160,7 @@ class AreaAssessmentOut(BaseModel):
     recommendations: list[str]
     claimed: int
     score: int
+    version: int
 
 
 class Hint(BaseModel):

@@ -9,6 +9,7 @@ below the anonymity threshold, and never who answered what.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import jsonify
 from flask_babel import gettext as _
 
 from seqf import permissions
@@ -169,8 +170,22 @@ def get_my_response(round_id: int):
 def save_my_response(round_id: int, body: s.ResponseSave):
     round_, user = _participating(round_id)
     response = round_service.response_of(round_, user, create=True)
-    round_service.save_answers(user, response, [a.to_data() for a in body.answers])
+    try:
+        round_service.save_answers(user, response, [a.to_data() for a in body.answers if a.answered],
+                                   unanswered=[a.to_data() for a in body.answers if not a.answered])
+    except assessments.StaleVersion as exc:
+        return _stale(exc)
     return my_response_out(round_, response)
+
+
+def _stale(exc: assessments.StaleVersion):
+    """409 stale_version: nothing was saved; ``current`` holds each stale area as stored now (null:
+    no answer any more), so the client can show both versions and let the person choose."""
+    db.session.rollback()
+    response = jsonify({"error": {"code": exc.code, "message": exc.message, "fields": exc.fields,
+                                  "current": exc.current}})
+    response.status_code = 409
+    return response
 
 
 @operation("/rounds/<int:round_id>/my-response/submit", "POST",
@@ -225,7 +240,10 @@ def get_consensus(round_id: int):
            body=s.ConsensusSave, response=s.ConsensusOut, errors=(403, 404, 409))
 def save_consensus(round_id: int, body: s.ConsensusSave):
     round_, user = _leading(round_id)
-    round_service.record_consensus(user, round_, [a.to_data() for a in body.areas])
+    try:
+        round_service.record_consensus(user, round_, [a.to_data() for a in body.areas])
+    except assessments.StaleVersion as exc:
+        return _stale(exc)
     return consensus_out(round_)
 
 

@@ -1,8 +1,9 @@
 """Area assessments: the shared shape for a response's answer, a round's consensus and (later) a
 revisor's finding — steps met, evidence per step, comment or justification, and the scores.
 
-Exactly one owner column is set. ``claimed`` and ``score`` are stored when saved (computed by
-``seqf.scoring``) so aggregates are a single query.
+Exactly one owner column is set. A response's row exists exactly when the participant has answered
+that area (ticked something or chose "none of these steps yet"). ``claimed`` and ``score`` are
+stored when saved (computed by ``seqf.scoring``) so aggregates are a single query.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class AreaAssessment(Base):
     recommendations: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # counts the saves of this area: a save based on an older version is refused (409), so two
+    # windows or two leaders never silently overwrite each other
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     steps: so.Mapped[list[StepAssessment]] = so.relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="StepAssessment.level",

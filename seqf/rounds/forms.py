@@ -55,12 +55,29 @@ def _evidence_ids(form: MultiDict, level: int) -> list:
     return [int(v) if v.isdigit() else v for v in form.getlist(f"step-{level}-evidence") if v]
 
 
+def version_from_form(form: MultiDict) -> int | None:
+    """The version the page was based on (0: no answer yet); missing or garbled means "do not check"."""
+    value = form.get("version", "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def answer_from_form(form: MultiDict, area_def: dict) -> AreaData:
     """A participant's answer: the ticked indicators decide whether each step is met."""
     steps = [StepData(level=step["level"], indicators=form.getlist(f"step-{step['level']}-indicators"),
                       evidence_ids=_evidence_ids(form, step["level"]))
              for step in area_def["steps"]]
-    return AreaData(area=area_def["code"], steps=steps, comment=form.get("comment", ""))
+    return AreaData(area=area_def["code"], steps=steps, comment=form.get("comment", ""),
+                    version=version_from_form(form))
+
+
+def is_answered(form: MultiDict, data: AreaData) -> bool:
+    """Answered when something is ticked, or "none of these steps yet" is chosen explicitly.
+
+    A comment or linked evidence alone is not an answer: an empty area must never count as 0 by
+    accident.
+    """
+    ticked = any(step.indicators for step in data.steps)
+    return ticked or form.get("none_yet") == "1"
 
 
 def consensus_from_form(form: MultiDict, area_def: dict) -> AreaData:
@@ -70,7 +87,8 @@ def consensus_from_form(form: MultiDict, area_def: dict) -> AreaData:
              for step in area_def["steps"]]
     return AreaData(area=area_def["code"], steps=steps, justification=form.get("justification", ""),
                     strengths=form.get("strengths", ""),
-                    recommendations=form.get("recommendations", "").splitlines())
+                    recommendations=form.get("recommendations", "").splitlines(),
+                    version=version_from_form(form))
 
 
 def uploads_from_form(files: MultiDict, form: MultiDict, area_def: dict) -> list[tuple[int, str, FileStorage]]:

@@ -64,12 +64,31 @@ def evidence_by_id(round_: Round, data: AreaData) -> dict:
         sa.select(Evidence).where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
 
 
+def _none_yet(assessment) -> bool:
+    """A stored answer with nothing ticked was the explicit "none of these steps yet"."""
+    return assessment is not None and not any(s.indicators or s.met for s in assessment.steps)
+
+
 def fill_context(round_: Round, areas: list[dict], index: int, response: Response | None,
-                 posted: AreaData | None = None) -> dict:
+                 posted: AreaData | None = None, errors: dict | None = None, conflict=None,
+                 not_answered: bool = False) -> dict:
+    """One area of the fill form: the stored answer, or what was posted when it was refused.
+
+    ``conflict`` (a ``StaleVersion``) shows the other window's version beside the typed one; the
+    form then carries the stored version, so saving again keeps what was typed on purpose.
+    """
+    from flask import request
+
     area = areas[index]
     answers = rounds.answers_of(response)
     assessment = answers.get(area["code"])
     current = posted or forms.data_from_assessment(assessment, area["code"])
+    stored_version = assessment.version if assessment is not None else 0
+    if posted is not None and conflict is None and posted.version is not None:
+        version = posted.version
+    else:
+        version = stored_version
+    none_yet = request.form.get("none_yet") == "1" if posted is not None else _none_yet(assessment)
     return {
         "round": round_, "organisation": round_.organisation, "areas": areas, "area": area, "index": index,
         "previous_area": areas[index - 1] if index > 0 else None,
@@ -81,27 +100,57 @@ def fill_context(round_: Round, areas: list[dict], index: int, response: Respons
         "locked": is_locked(round_, response), "response": response,
         "submitted": response is not None and response.state == ResponseState.submitted,
         "evidence_choices": forms.evidence_choices,
+        "version": version, "none_yet": none_yet, "errors": errors or {}, "not_answered": not_answered,
+        "theirs": conflict.current.get(area["code"]) if conflict is not None else None,
+        "conflict": conflict is not None,
+        "max_file_bytes": evidence_service.max_file_bytes(),
     }
 
 
-def autosave_body(round_: Round, response: Response, area: dict) -> dict:
-    """The JSON the autosave script shows: time saved, the area's scores and steps, progress."""
+def autosave_body(round_: Round, response: Response | None, area: dict) -> dict:
+    """The JSON the autosave script shows: time saved, the area's scores and steps, progress.
+
+    ``area_answered`` is false when nothing is ticked and "none yet" is not chosen: the area then
+    has no answer, and ``notice`` tells the person how to answer it.
+    """
     answers = rounds.answers_of(response)
-    assessment = answers[area["code"]]
+    assessment = answers.get(area["code"])
     area_count = len(rounds.round_areas(round_))
+    steps = {s.level: s.met for s in assessment.steps} if assessment else {}
     return {
-        "state": response.state.value,
+        "state": response.state.value if response else ResponseState.draft.value,
         "area": area["code"],
+        "area_answered": assessment is not None,
+        "version": assessment.version if assessment else 0,
+        "notice": "" if assessment else not_answered_text(),
         "saved_at": _("Saved %(time)s", time=format_time(clock.now(), "HH:mm")),
-        "claimed": assessment.claimed,
-        "score": assessment.score,
-        "steps": [{"level": s.level, "met": s.met, "label": _("Met") if s.met else _("Not met")}
-                  for s in assessment.steps],
+        "claimed": assessment.claimed if assessment else 0,
+        "score": assessment.score if assessment else 0,
+        "steps": [{"level": s["level"], "met": steps.get(s["level"], False),
+                   "label": _("Met") if steps.get(s["level"]) else _("Not met")} for s in area["steps"]],
         "hint": hint_text(assessment),
         "answered": len(answers),
         "area_count": area_count,
         "progress": progress_text(len(answers), area_count),
     }
+
+
+def not_answered_text() -> str:
+    return _("This area is not answered yet. Tick the indicators your service meets, or choose "
+             "“None of these steps yet”.")
+
+
+def conflict_body(round_: Round, area: dict, exc) -> dict:
+    """409 for autosave: the stored answer, its version, and the fragment showing it."""
+    from flask import render_template, url_for
+
+    theirs = exc.current.get(area["code"])
+    return {"error": {
+        "code": exc.code, "message": exc.message, "current": theirs,
+        "current_version": theirs["version"] if theirs else 0,
+        "html": render_template("rounds/_conflict.html", area=area, theirs=theirs, round=round_,
+                                back_url=url_for("rounds.fill", round_id=round_.id, area=area["code"])),
+    }}
 
 
 def my_participation(round_list: list[Round]) -> dict[int, str]:
@@ -152,8 +201,20 @@ def _prefill(area: dict, steps_met: int) -> AreaData:
         StepData(level=s["level"], met=s["level"] <= steps_met) for s in area["steps"]])
 
 
-def consensus_context(round_: Round, areas: list[dict], index: int, posted: AreaData | None) -> dict:
-    """One area of the consensus: the stored agreement, else the suggestion from the staff median."""
+def _consensus_version(assessment, posted: AreaData | None, conflict, area: dict) -> dict:
+    stored = assessment.version if assessment is not None else 0
+    keep_posted = posted is not None and conflict is None and posted.version is not None
+    return {"version": posted.version if keep_posted else stored, "conflict": conflict is not None,
+            "theirs": conflict.current.get(area["code"]) if conflict is not None else None}
+
+
+def consensus_context(round_: Round, areas: list[dict], index: int, posted: AreaData | None,
+                      conflict=None) -> dict:
+    """One area of the consensus: the stored agreement, else the suggestion from the staff median.
+
+    ``conflict`` (a ``StaleVersion``: another leader saved first) shows their version beside the
+    typed one, and the form then carries the stored version so saving again is a deliberate choice.
+    """
     area = areas[index]
     recorded = rounds.consensus_of(round_)
     assessment = recorded.get(area["code"])
@@ -175,6 +236,7 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
         "steps": forms.steps_by_level(current), "suggested": suggested,
         "summary": summary, "entry": entry,
         "can_record": workflow.allowed("round", round_, "record_consensus", current_user),
+        **_consensus_version(assessment, posted, conflict, area),
         "library": library(round_), "linked": evidence_by_id(round_, current),
         "evidence_choices": forms.evidence_choices,
     }

@@ -1,4 +1,8 @@
-"""Agreeing the consensus of a closed round, one area per page, pre-filled from the staff median."""
+"""Agreeing the consensus of a closed round, one area per page, pre-filled from the staff median.
+
+Each area carries the version the page was based on: when another leader saved the same area
+first, the page answers 409, shows both versions and keeps what was typed.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from seqf.extensions import db
 from seqf.rounds import bp, forms, pages
 from seqf.rounds.access import area_or_404, round_or_404, status_of
 from seqf.services import rounds
+from seqf.services.assessments import StaleVersion
 from seqf.web import Refused, attempt
 
 
@@ -20,6 +25,7 @@ def consensus(round_id: int):
     areas = rounds.round_areas(round_)
     index, area = area_or_404(areas, request.args.get("area"))
     posted = None
+    conflict = None
     status = 200
     if request.method == "POST":
         posted = forms.consensus_from_form(request.form, area)
@@ -28,10 +34,12 @@ def consensus(round_id: int):
         except Refused as exc:
             db.session.rollback()
             status = status_of(exc)
+            if isinstance(exc.__cause__, StaleVersion):
+                conflict = exc.__cause__
         else:
             flash(_("The consensus for “%(area)s” is saved.", area=pages.area_label(area)), "success")
             return redirect(_after_save(round_.id, areas, index, request.form.get("action")))
-    context = pages.consensus_context(round_, areas, index, posted)
+    context = pages.consensus_context(round_, areas, index, posted, conflict)
     if not context["can_record"] and status == 200:
         status = 409  # an open round has no consensus yet; the page says why
     return render_template("rounds/consensus.html", **context), status

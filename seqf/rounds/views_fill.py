@@ -1,4 +1,9 @@
-"""A participant's pages: fill in one area at a time (with autosave), confirm and submit."""
+"""A participant's pages: fill in one area at a time (with autosave), confirm and submit.
+
+An area is answered only when the person says so: something ticked, or the explicit "none of
+these steps yet". Every save carries the version the page was based on; a save based on an
+older version (another window saved meanwhile) shows both versions and keeps what was typed.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from seqf.rounds import bp, forms, pages
 from seqf.rounds.access import area_or_404, participating_round_or_404, status_of
 from seqf.services import evidence as evidence_service
 from seqf.services import rounds
-from seqf.services.assessments import AreaData
+from seqf.services.assessments import AreaData, StaleVersion
 from seqf.services.errors import ServiceError
 from seqf.web import Refused, attempt
 
@@ -29,31 +34,54 @@ def fill(round_id: int):
         response = rounds.response_of(round_, current_user)
         return render_template("rounds/fill.html", **pages.fill_context(round_, areas, index, response))
     posted = forms.answer_from_form(request.form, area)
+    answered = forms.is_answered(request.form, posted)
     try:
-        response = attempt(None, lambda: _save(round_, area, posted))
+        response = attempt(None, lambda: _save(round_, area, posted, answered))
     except Refused as exc:
         db.session.rollback()  # show what is stored, not the half-done attempt
         response = rounds.response_of(round_, current_user)
-        context = pages.fill_context(round_, areas, index, response, posted=posted)
+        cause = exc.__cause__
+        context = pages.fill_context(round_, areas, index, response, posted=posted,
+                                     errors=getattr(cause, "fields", {}),
+                                     conflict=cause if isinstance(cause, StaleVersion) else None)
         return render_template("rounds/fill.html", **context), status_of(exc)
+    if not answered:
+        # not an answer: the page stays, says why, and keeps what was typed (a stored answer that
+        # was unticked is removed, so progress and the submit page stay true)
+        dropped = {f"step-{level}-file": _("The file was not uploaded, because the area is not answered yet.")
+                   for level, _title, _upload in forms.uploads_from_form(request.files, request.form, area)}
+        context = pages.fill_context(round_, areas, index, response, posted=posted, not_answered=True,
+                                     errors=dropped)
+        return render_template("rounds/fill.html", **context)
     flash(_("“%(area)s” is saved.", area=pages.area_label(area)), "success")
     return redirect(_after_save(round_, areas, index, request.form.get("action")))
 
 
-def _save(round_: Round, area: dict, posted: AreaData):
+def _save(round_: Round, area: dict, posted: AreaData, answered: bool):
     """Upload files chosen on the page into the library, link them to their steps, save the draft.
 
-    A refusal anywhere (locked response, refused file type) rolls the whole request back.
+    A refusal anywhere (locked response, refused file type, stale version) rolls the whole
+    request back. An unanswered area uploads nothing: the page asks for an answer first.
     """
+    if not answered:
+        response = rounds.response_of(round_, current_user)
+        if response is not None:
+            rounds.save_answers(current_user, response, [], unanswered=[posted])
+        return response
     response = rounds.response_of(round_, current_user, create=True)
     uploads = forms.uploads_from_form(request.files, request.form, area)
     if uploads and not permissions.can_write_evidence(current_user, round_.organisation_id):
         abort(403)
     steps = forms.steps_by_level(posted)
     for level, title, upload in uploads:
-        evidence = evidence_service.add_file_evidence(
-            current_user, round_.organisation, title=title, filename=upload.filename or "", data=upload.read(),
-            tags=[f"{area['code']}.{level}"])
+        try:
+            evidence = evidence_service.add_file_evidence(
+                current_user, round_.organisation, title=title, filename=upload.filename or "",
+                data=upload.read(), tags=[f"{area['code']}.{level}"])
+        except ServiceError as exc:
+            # shown beside the file input of this step; everything typed is kept
+            exc.fields = {f"step-{level}-file": exc.message}
+            raise
         steps[level].evidence_ids.append(evidence.id)
     rounds.save_answers(current_user, response, [posted])
     return response
@@ -72,14 +100,25 @@ def _after_save(round_: Round, areas: list[dict], index: int, action: str | None
 @bp.post("/rounds/<int:round_id>/fill/<area_code>/autosave")
 @login_required
 def autosave(round_id: int, area_code: str):
-    """Save the draft of one area from the page's script (X-CSRFToken header); answers JSON."""
+    """Save the draft of one area from the page's script (X-CSRFToken header); answers JSON.
+
+    Nothing ticked and no explicit "none yet" removes the area's answer. A stale version answers
+    409 ``stale_version`` with the stored answer (``current``) and a fragment the page shows.
+    """
     round_ = participating_round_or_404(round_id)
     area = next((a for a in rounds.round_areas(round_) if a["code"] == area_code), None)
     if area is None:
         return json_error(404, "unknown_area", _("Unknown quality area “%(area)s”.", area=area_code))
+    posted = forms.answer_from_form(request.form, area)
+    answered = forms.is_answered(request.form, posted)
     try:
-        response = rounds.response_of(round_, current_user, create=True)
-        rounds.save_answers(current_user, response, [forms.answer_from_form(request.form, area)])
+        response = rounds.response_of(round_, current_user, create=answered)
+        if response is not None:
+            rounds.save_answers(current_user, response, [posted] if answered else [],
+                                unanswered=[] if answered else [posted])
+    except StaleVersion as exc:
+        db.session.rollback()
+        return jsonify(pages.conflict_body(round_, area, exc)), 409
     except ServiceError as exc:
         return json_error(exc.status, exc.code, exc.message, exc.fields)
     return jsonify(pages.autosave_body(round_, response, area))
@@ -99,6 +138,8 @@ def submit(round_id: int):
             attempt(None, lambda: rounds.submit_response(
                 current_user, rounds.response_of(round_, current_user, create=True)))
         except Refused as exc:
+            db.session.rollback()
+            response = rounds.response_of(round_, current_user)
             status = status_of(exc)
         else:
             flash(_("Thank you! Your answers are submitted."), "success")

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from seqf import scoring
 from seqf.extensions import db
 from seqf.models import AreaAssessment, StepAssessment, User
-from seqf.services.errors import RuleViolation
+from seqf.services.errors import Conflict, RuleViolation
 
 MAX_TEXT = 20_000
 
@@ -36,6 +36,41 @@ class AreaData:
     justification: str = ""
     strengths: str = ""
     recommendations: list[str] = field(default_factory=list)
+    # the version the caller's form was based on: 0 for "no answer yet", None for "do not check"
+    version: int | None = None
+
+
+class StaleVersion(Conflict):
+    """The caller's form was based on an older version of one or more areas (409).
+
+    ``current`` holds those areas as they are stored now (``as_dict``, or ``None`` for an area that
+    has no answer any more), so the page can show both versions and let the person choose.
+    """
+
+    code = "stale_version"
+
+    def __init__(self, message: str, current: dict[str, dict | None]):
+        super().__init__(message, fields={"areas": ", ".join(sorted(current))})
+        self.current = current
+
+
+def check_versions(existing: dict[str, AreaAssessment], given: list[AreaData]) -> None:
+    """Refuse the whole save when any area was changed since the caller read it.
+
+    The caller holds the lock of the owner (response or round), so nobody can change the rows
+    between this check and the write.
+    """
+    stale = {}
+    for data in given:
+        if data.version is None:
+            continue
+        assessment = existing.get(data.area)
+        current = assessment.version if assessment is not None else 0
+        if data.version != current:
+            stale[data.area] = as_dict(assessment) if assessment is not None else None
+    if stale:
+        raise StaleVersion(_("This area was changed in another window or by someone else since you "
+                             "opened it. Compare both versions and choose which to keep."), stale)
 
 
 def areas_by_code(areas: list[dict]) -> dict[str, dict]:
@@ -88,16 +123,28 @@ def _met(step: StepData, step_def: dict) -> tuple[bool, list[str]]:
 
 def apply(assessment: AreaAssessment, data: AreaData, areas: dict[str, dict], organisation_id: int,
           actor: User | None) -> scoring.AreaScore:
-    """Validate and store ``data`` on ``assessment`` (replacing its steps); return the scores."""
+    """Validate and store ``data`` on ``assessment``; return the scores.
+
+    Steps are updated in place (autosave runs on every change; deleting and re-inserting every
+    step each time cost writes and raced with itself), steps no longer given are removed.
+    """
     evidence = validate(data, areas, organisation_id)
     steps_def = _step_definitions(areas[data.area])
-    assessment.steps.clear()
-    db.session.flush()
+    stored = {s.level: s for s in assessment.steps}
+    given = {step.level for step in data.steps}
+    for level, old in stored.items():
+        if level not in given:
+            assessment.steps.remove(old)
     inputs = []
     for step in sorted(data.steps, key=lambda s: s.level):
         met, ticked = _met(step, steps_def[step.level])
-        assessment.steps.append(StepAssessment(level=step.level, met=met, indicators=ticked,
-                                               evidence=evidence[step.level]))
+        row = stored.get(step.level)
+        if row is None:
+            row = StepAssessment(level=step.level)
+            assessment.steps.append(row)
+        row.met, row.indicators = met, ticked
+        if {e.id for e in row.evidence} != {e.id for e in evidence[step.level]}:
+            row.evidence = evidence[step.level]
         inputs.append(scoring.StepInput(step.level, met, len(evidence[step.level])))
     result = scoring.score_area(inputs, levels=len(steps_def))
     assessment.claimed, assessment.score = result.claimed, result.score
@@ -115,13 +162,15 @@ def as_dict(assessment: AreaAssessment) -> dict:
     return {
         "area": assessment.area,
         "steps": [{"step": s.level, "met": s.met, "indicators": list(s.indicators or []),
-                   "evidence_ids": sorted(e.id for e in s.evidence)} for s in assessment.steps],
+                   "evidence_ids": sorted(e.id for e in s.evidence)}
+                  for s in sorted(assessment.steps, key=lambda s: s.level)],
         "comment": assessment.comment,
         "justification": assessment.justification,
         "strengths": assessment.strengths,
         "recommendations": list(assessment.recommendations or []),
         "claimed": assessment.claimed,
         "score": assessment.score,
+        "version": assessment.version,
     }
 
 

@@ -26,7 +26,7 @@ from seqf.models import (
     RoundState,
     User,
 )
-from seqf.services import assessments, audit, mail
+from seqf.services import assessments, audit, locks, mail
 from seqf.services import instruments as instrument_service
 from seqf.services.errors import Conflict, NotFound, RuleViolation
 from seqf.urls import external_url
@@ -112,23 +112,42 @@ def participant_ids(round_: Round) -> set[int]:
 # --- responding --------------------------------------------------------------------------------
 
 def response_of(round_: Round, user: User, create: bool = False) -> Response | None:
-    response = db.session.scalar(
-        sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
-    )
-    if response is None and create:
+    """The user's response; with ``create`` (a write follows) under the round's shared lock.
+
+    Two first saves at once both find no response: the second insert meets the unique constraint
+    inside a savepoint and takes the row the first one created, so neither answers 500.
+    """
+    query = sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
+    if not create:
+        return db.session.scalar(query)
+    locks.lock(round_, shared=True)
+    response = db.session.scalar(query)
+    if response is None:
         if user.id not in participant_ids(round_):
             raise NotFound(_("You are not a participant in this round."))
-        response = Response(round=round_, user=user)
-        db.session.add(response)
         try:
-            db.session.flush()
+            with db.session.begin_nested():
+                response = Response(round=round_, user=user)
+                db.session.add(response)
         except sa.exc.IntegrityError:
-            # two first saves at once: the first wins, the second is told to try again (autosave does)
-            raise Conflict(_("Your answers were being saved from another window. Try again."),
-                           code="concurrent_save") from None
-        audit.record(user, "response.started", response, f"Response started in round {round_.id}",
-                     round_.organisation_id)
+            response = db.session.scalar(query)
+            if response is None:  # pragma: no cover - the other insert was rolled back meanwhile
+                raise Conflict(_("Your answers were being saved from another window. Try again."),
+                               code="concurrent_save") from None
+        else:
+            audit.record(user, "response.started", response, f"Response started in round {round_.id}",
+                         round_.organisation_id, data={"round_id": round_.id})
     return response
+
+
+def _lock_response(response: Response) -> None:
+    """Round first (shared: saves go on together, close waits), then the response itself.
+
+    Every writer takes the locks in this order, so they cannot deadlock; the states read after
+    it are the committed ones, so a save never lands in a submitted response or a closed round.
+    """
+    locks.lock(response.round, shared=True)
+    locks.lock(response)
 
 
 def answers_of(response: Response | None) -> dict[str, AreaAssessment]:
@@ -155,21 +174,47 @@ def _store(existing: dict[str, AreaAssessment], areas_data: list[assessments.Are
     for data in areas_data:
         assessment = existing.get(data.area)
         if assessment is None:
-            assessment = AreaAssessment(area=data.area, **owner)
+            assessment = AreaAssessment(area=data.area, version=1, **owner)
             db.session.add(assessment)
             existing[data.area] = assessment
+        else:
+            assessment.version += 1
         assessments.apply(assessment, data, areas, organisation_id, actor)
 
 
-def save_answers(actor: User, response: Response, answers: list[assessments.AreaData]) -> None:
-    """Save (part of) a draft. Submitted responses and closed rounds answer 409."""
+def save_answers(actor: User, response: Response, answers: list[assessments.AreaData],
+                 unanswered: list[assessments.AreaData] | None = None) -> None:
+    """Save (part of) a draft. Submitted responses and closed rounds answer 409.
+
+    An area is answered exactly when it has a row: ``answers`` are stored, the areas in
+    ``unanswered`` (nothing ticked and no explicit "none of these steps yet") lose their row.
+    A version older than the stored one answers 409 ``stale_version`` and nothing is saved.
+    """
+    unanswered = unanswered or []
+    _lock_response(response)
     workflow.check_action("response", response, "edit", actor)
     areas = assessments.areas_by_code(round_areas(response.round))
     _validate_all(answers, areas, response.round.organisation_id)
-    _store(answers_of(response), answers, areas, response.round.organisation_id, actor, response_id=response.id)
+    given = {data.area for data in answers}
+    for data in unanswered:
+        if data.area not in areas:
+            raise RuleViolation(_("Unknown quality area “%(area)s”.", area=data.area),
+                                fields={"area": data.area}, code="unknown_area")
+        if data.area in given:
+            raise RuleViolation(_("Area %(area)s is given more than once.", area=data.area),
+                                fields={"area": data.area}, code="duplicate_area")
+        given.add(data.area)
+    existing = answers_of(response)
+    assessments.check_versions(existing, [*answers, *unanswered])
+    _store(existing, answers, areas, response.round.organisation_id, actor, response_id=response.id)
+    for data in unanswered:
+        if data.area in existing:
+            db.session.delete(existing.pop(data.area))
+    db.session.flush()
 
 
 def submit_response(actor: User, response: Response) -> None:
+    _lock_response(response)
     workflow.apply_transition("response", response, "submit", actor)
     response.submitted_at = clock.now()
 
@@ -258,11 +303,14 @@ def round_summary(round_: Round, with_comments: bool = True) -> dict:
 
 
 def close_round(actor: User, round_: Round) -> None:
+    """Close under the round's lock: a submit waiting for it sees the closed state and gets 409."""
+    locks.lock(round_)
     workflow.apply_transition("round", round_, "close", actor)
     round_.closed_at = clock.now()
 
 
 def reopen_round(actor: User, round_: Round) -> None:
+    locks.lock(round_)
     workflow.apply_transition("round", round_, "reopen", actor)
     round_.closed_at = None
 
@@ -282,16 +330,24 @@ def consensus_prefill(round_: Round) -> dict[str, int]:
 
 
 def record_consensus(actor: User, round_: Round, areas_data: list[assessments.AreaData]) -> None:
-    """Record or update the agreed scoring, area by area (round must be closed)."""
+    """Record or update the agreed scoring, area by area (round must be closed).
+
+    Under the round's lock; an area whose ``version`` is older than the stored one answers 409
+    ``stale_version`` with the current areas, so two leaders never overwrite each other unseen.
+    """
+    locks.lock(round_)
     workflow.check_action("round", round_, "record_consensus", actor)
     if not areas_data:
         raise RuleViolation(_("Give the consensus for at least one area."), fields={"areas": "≥ 1"})
     areas = assessments.areas_by_code(round_areas(round_))
     _validate_all(areas_data, areas, round_.organisation_id)
-    _store(consensus_of(round_), areas_data, areas, round_.organisation_id, actor, consensus_round_id=round_.id)
+    existing = consensus_of(round_)
+    assessments.check_versions(existing, areas_data)
+    _store(existing, areas_data, areas, round_.organisation_id, actor, consensus_round_id=round_.id)
     round_.consensus_recorded_at = clock.now()
     audit.record(actor, "round.consensus_recorded", round_,
-                 f"Consensus recorded for area(s) {', '.join(d.area for d in areas_data)}", round_.organisation_id)
+                 f"Consensus recorded for area(s) {', '.join(d.area for d in areas_data)}", round_.organisation_id,
+                 data={"areas": [d.area for d in areas_data], "title": round_.title})
     seqf.services.round_notices.notify_results_ready(round_, actor)
 
 

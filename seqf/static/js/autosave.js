@@ -4,7 +4,11 @@
  * With it, every change is posted to the form's data-autosave URL with the CSRF token from
  * <meta name="csrf-token"> in the X-CSRFToken header; the JSON answer updates the step
  * status, the scores, the hint and the progress, and "Saved 14:32" is announced politely.
- * File inputs are left out: a new document is uploaded when the person presses Save.
+ * File inputs are left out: a new document is uploaded when the person presses Save; a file over
+ * the size limit is refused before sending, and leaving the page with a chosen file asks first.
+ * Every save sends the version the page is based on; 409 "stale_version" (another window saved
+ * meanwhile) shows the other version and pauses until the person chooses. Nothing ticked and no
+ * "None of these steps yet" is not an answer: Save says so inline instead of sending.
  */
 (function () {
   "use strict";
@@ -31,17 +35,74 @@
       }
     });
     var current = document.querySelector('.area-nav__item[aria-current="step"]');
-    if (current) { current.classList.add("area-nav__item--done"); }
+    if (current) { current.classList.toggle("area-nav__item--done", body.area_answered !== false); }
+  }
+
+  function anyTicked(form) {
+    return form.querySelector('input[type="checkbox"][name$="-indicators"]:checked') !== null;
+  }
+
+  function answered(form) {
+    var none = form.querySelector("[data-none-yet]");
+    return anyTicked(form) || (none !== null && none.checked);
+  }
+
+  function chosenFiles(form) {
+    return Array.prototype.filter.call(form.querySelectorAll('input[type="file"]'), function (input) {
+      return input.files && input.files.length > 0;
+    });
+  }
+
+  /* A file over the limit is refused here, before anything is sent: the error is shown beside the
+   * input and the choice is cleared, everything typed stays on the page. */
+  function checkFileSize(input) {
+    var max = parseInt(input.getAttribute("data-max-bytes") || "0", 10);
+    var error = document.getElementById(input.id + "-error");
+    var tooLarge = max > 0 && input.files && input.files.length > 0 && input.files[0].size > max;
+    if (error) {
+      error.hidden = !tooLarge;
+      if (tooLarge) { error.textContent = input.getAttribute("data-too-large"); }
+    }
+    if (tooLarge) {
+      input.value = "";
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+    return !tooLarge;
+  }
+
+  function setupAnswerChoice(form) {
+    var none = form.querySelector("[data-none-yet]");
+    var required = document.querySelector("[data-answer-required]");
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target === none && none.checked) {
+        form.querySelectorAll('input[type="checkbox"][name$="-indicators"]').forEach(function (box) {
+          box.checked = false;
+        });
+      } else if (none && target.type === "checkbox" && /-indicators$/.test(target.name) && target.checked) {
+        none.checked = false;
+      }
+      if (required && answered(form)) { required.hidden = true; }
+      if (target.type === "file") { checkFileSize(target); }
+    });
   }
 
   function setupAutosave(form) {
     var url = form.getAttribute("data-autosave");
     var meta = document.querySelector('meta[name="csrf-token"]');
     var status = document.getElementById("autosave-status");
+    var version = form.querySelector("[data-version]");
+    var conflict = form.querySelector("[data-conflict]");
     if (!url || !meta || !status || !window.fetch || !window.FormData) { return; }
     var timer = null;
     var running = false;
     var again = false;
+    var paused = false;   // after "changed in another window", until the person chooses
+    var submitting = false;
+    var afterSave = [];
 
     function payload() {
       var data = new FormData(form);
@@ -54,7 +115,34 @@
       return data;
     }
 
+    function showConflict(error) {
+      paused = true;
+      conflict.innerHTML = error.html;
+      var keep = conflict.querySelector("[data-keep-mine]");
+      if (keep) {
+        keep.hidden = false;
+        keep.addEventListener("click", function () {
+          version.value = String(error.current_version);
+          conflict.innerHTML = "";
+          paused = false;
+          save();
+        });
+      }
+      var panel = conflict.querySelector("[data-conflict-panel]");
+      if (panel) { panel.focus(); }
+    }
+
+    function finished() {
+      running = false;
+      if (again && !paused) { again = false; save(); return; }
+      again = false;
+      var waiting = afterSave;
+      afterSave = [];
+      waiting.forEach(function (fn) { fn(); });
+    }
+
     function save() {
+      if (paused) { return; }
       if (running) { again = true; return; }
       running = true;
       fetch(url, {
@@ -63,12 +151,17 @@
         credentials: "same-origin",
         headers: { "X-CSRFToken": meta.getAttribute("content"), "Accept": "application/json" }
       }).then(function (response) {
-        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; });
       }).then(function (result) {
         if (result.ok) {
-          status.textContent = result.body.saved_at;
-          status.classList.remove("autosave-status--error");
+          version.value = String(result.body.version);
+          status.textContent = result.body.area_answered ? result.body.saved_at : result.body.notice;
+          status.classList.toggle("autosave-status--error", !result.body.area_answered);
           showResult(result.body);
+        } else if (result.status === 409 && result.body.error && result.body.error.code === "stale_version") {
+          status.textContent = result.body.error.message;
+          status.classList.add("autosave-status--error");
+          showConflict(result.body.error);
         } else {
           status.textContent = (result.body.error && result.body.error.message) || status.getAttribute("data-failed");
           status.classList.add("autosave-status--error");
@@ -76,10 +169,7 @@
       }).catch(function () {
         status.textContent = status.getAttribute("data-failed");
         status.classList.add("autosave-status--error");
-      }).then(function () {
-        running = false;
-        if (again) { again = false; save(); }
-      });
+      }).then(finished);
     }
 
     function later(delay) {
@@ -95,7 +185,39 @@
     form.addEventListener("input", function (event) {
       if (event.target.tagName === "TEXTAREA") { later(2000); }
     });
-    form.addEventListener("submit", function () { window.clearTimeout(timer); });
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);
+      var required = document.querySelector("[data-answer-required]");
+      if (!answered(form) && required) {
+        event.preventDefault();
+        required.hidden = false;
+        required.focus();
+        return;
+      }
+      var files = chosenFiles(form);
+      for (var i = 0; i < files.length; i += 1) {
+        if (!checkFileSize(files[i])) { event.preventDefault(); return; }
+      }
+      if (running) {
+        // the Save button waits for the automatic save in flight, then sends the newer version
+        event.preventDefault();
+        var submitter = event.submitter || null;
+        afterSave.push(function () {
+          if (paused) { return; }
+          submitting = true;
+          if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+        });
+        return;
+      }
+      submitting = true;
+    });
+    // a chosen file is uploaded with Save; leaving the page before that asks first
+    window.addEventListener("beforeunload", function (event) {
+      if (submitting || chosenFiles(form).length === 0) { return undefined; }
+      event.preventDefault();
+      event.returnValue = status.getAttribute("data-leave-warning");
+      return event.returnValue;
+    });
   }
 
   function setupFilters() {
@@ -115,6 +237,9 @@
     });
   }
 
-  document.querySelectorAll("form[data-autosave]").forEach(setupAutosave);
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    setupAnswerChoice(form);
+    setupAutosave(form);
+  });
   setupFilters();
 })();
