@@ -82,16 +82,16 @@ def _label(cx: float, cy: float, radius: float, index: int, count: int, text: st
 
 
 def marker(shape: str, x: float, y: float, r: float, colour: str) -> str:
-    """One value marker: a filled circle, or a hollow square or triangle with a white fill."""
+    """One value marker: a filled circle of radius ``r``, or a larger hollow square or triangle."""
     if shape == "circle":
         return (f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(r)}" fill="{colour}" '
                 'stroke="#ffffff" stroke-width="1.5"/>')
     hollow = f'fill="#ffffff" stroke="{colour}" stroke-width="2.5"'
     if shape == "square":
-        side = r * 1.7
+        side = r * 2.7
         return (f'<rect x="{_fmt(x - side / 2)}" y="{_fmt(y - side / 2)}" width="{_fmt(side)}" '
                 f'height="{_fmt(side)}" {hollow}/>')
-    h = r * 1.15
+    h = r * 1.5
     return (f'<path d="M {_fmt(x)} {_fmt(y - h * 1.2)} L {_fmt(x + h * 1.1)} {_fmt(y + h * 0.8)} '
             f'L {_fmt(x - h * 1.1)} {_fmt(y + h * 0.8)} Z" {hollow}/>')
 
@@ -132,7 +132,10 @@ def radar_svg(axes: list[str], series: list[tuple[str, list[float | None], str]]
     longest = max(len(line) for axis in axes for line in wrap_label(axis))
     label_width = font * 0.6 * min(longest, LABEL_CHARS + 6)  # room for the labels beside the chart
     cx = radius + font * 1.6 + label_width
-    width = 2 * cx
+    # the legend (marker sample + label) must fit too: widen the drawing and centre the chart if not
+    legend_width = font * 3.2 + font * 0.62 * max(len(label) for label, _v, _s in series) if series else 0
+    width = max(2 * cx, legend_width + font)
+    cx = width / 2
     label_radius = radius + font * 0.9
     measured = [_label(cx, 0, label_radius, i, count, axis, font) for i, axis in enumerate(axes)]
     cy = font * 0.4 - min(top for _svg, top, _bottom in measured)
@@ -160,7 +163,9 @@ def radar_svg(axes: list[str], series: list[tuple[str, list[float | None], str]]
         ring_y = cy - radius * step / max_value
         out.append(f'<text x="{_fmt(cx + 4)}" y="{_fmt(ring_y + font * 0.75)}">{step}</text>')
     out.append("</g>")
-    for label, values, style in series:
+    # the first series is drawn last, on top; the hollow markers are larger than the filled circle,
+    # so where two series meet, the circle shows inside the square or triangle
+    for label, values, style in reversed(series):
         points = [_point(cx, cy, radius * min(max(v or 0, 0), max_value) / max_value, i, count)
                   for i, v in enumerate(values)]
         coords = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)
@@ -175,7 +180,7 @@ def radar_svg(axes: list[str], series: list[tuple[str, list[float | None], str]]
     out.append(f'<g class="radar__legend" font-size="{font}" fill="{TEXT_COLOUR}">')
     for n, (label, _values, style) in enumerate(series):
         y = legend_top + n * font * 1.8
-        left = cx - font * 6
+        left = (width - legend_width) / 2
         line = {k: v for k, v in STYLES[style].items() if k not in ("fill", "fill-opacity")}
         out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(y)}" x2="{_fmt(left + font * 2.5)}" y2="{_fmt(y)}" '
                    f"{_attrs(line)}/>")

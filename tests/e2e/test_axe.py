@@ -11,6 +11,7 @@ is vendored in ``tests/e2e/vendor/axe-core/`` (MPL-2.0, from the npm registry), 
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from tests.conftest import base_config, free_port
-from tests.e2e.helpers import DESKTOP, PHONE, screenshot
+from tests.e2e.helpers import ARTIFACTS, DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -165,6 +166,10 @@ def test_no_axe_violations(browser, demo_server, logged_in_states, name, who, pa
         response = page.goto(path.format(**ids))
         expected = int(name.removeprefix("error-")) if name.startswith("error-") else 200
         assert response.status == expected, f"{name}: {path} answered {response.status}"
+        none_values = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
+            .filter(a => (a.name.startsWith('aria-') || a.name === 'role') && ['None', ''].includes(a.value))
+            .map(a => `${el.tagName.toLowerCase()}#${el.id} ${a.name}="${a.value}"`))""")
+        assert not none_values, f"empty or None ARIA values on {name}: {none_values}"
         violations = axe_violations(page)
         if violations:
             screenshot(page, f"axe-{name}-{viewport}")
@@ -204,3 +209,35 @@ def test_focus_is_never_hidden_by_the_sticky_save_bar(browser, demo_server, logg
         assert max(s["bottom"] for s in checked) > state["viewport"] / 2  # and the page did scroll
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("name", "who", "path"), [
+    ("audit", LEADER, "/organisations/{org}/audit"),
+    ("admin-audit", ADMIN, "/admin/audit"),
+    ("results", LEADER, "/rounds/{closed_round}/results"),
+    ("members", LEADER, "/organisations/{org}/members"),
+], ids=["audit", "admin-audit", "results", "members"])
+def test_pages_wrap_on_a_phone_and_read_in_norwegian(browser, demo_server, logged_in_states, name, who, path):
+    """Nothing scrolls sideways on a 360 px phone: the audit log is one block per event, and its texts
+    are Norwegian with Norwegian dates. Screenshots (phone and desktop) go to test-artifacts/."""
+    base_url, ids = demo_server
+    for viewport in VIEWPORTS:
+        context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport],
+                                      storage_state=logged_in_states(who))
+        try:
+            page = context.new_page()
+            page.goto(path.format(**ids))
+            screenshot(page, f"a11y-{name}-{viewport}")
+            if name == "results":
+                page.locator(".radar-figure").screenshot(path=str(ARTIFACTS / f"a11y-radar-{viewport}.png"))
+            if viewport == "phone":
+                assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+                assert page.evaluate("[...document.querySelectorAll('.table-wrap')]"
+                                     ".every(w => w.scrollWidth <= w.clientWidth + 1)") or name in ("results",)
+            if "audit" in name:
+                first = page.locator(".audit-table tbody tr").first
+                assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4},? \d{2}:\d{2}", first.locator("time").inner_text())
+                texts = page.locator(".audit-table__what").all_inner_texts()
+                assert any(t.startswith(("La til", "Åpnet runden", "Opprettet")) for t in texts), texts[:5]
+        finally:
+            context.close()

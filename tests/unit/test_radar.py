@@ -141,3 +141,17 @@ def test_axis_labels_name_the_areas_and_the_chart_is_large():
     labels = [" ".join(t.itertext()) for t in root.iter(f"{NS}text") if t.get("class") == "radar__label"]
     assert labels == ["1 Ledelse", "2 Strategi", "3 Personalledelse"]
     assert float(root.get("width")) >= 640
+
+
+@pytest.mark.parametrize("size, font", [(320, 12), (640, None)])
+def test_the_legend_fits_inside_the_drawing(size, font):
+    """A long legend label on the small phone chart widens the drawing instead of being cut off."""
+    label = "Median for medarbeiderne"
+    root = parse(radar_svg(["1", "2", "3", "4", "5"], [("Konsensus", [1] * 5, "primary"),
+                                                        (label, [2] * 5, "secondary")], size=size, font_size=font))
+    width = float(root.get("viewBox").split()[2])
+    [legend] = [g for g in root.iter(f"{NS}g") if g.get("class") == "radar__legend"]
+    font_size = float(legend.get("font-size"))
+    for text in legend.iter(f"{NS}text"):
+        assert float(text.get("x")) >= 0
+        assert float(text.get("x")) + 0.62 * font_size * len(text.text) <= width + 0.5
