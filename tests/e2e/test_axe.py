@@ -50,8 +50,10 @@ PAGES = [
     ("evidence-new", LEADER, "/organisations/{org}/evidence/new"),
     ("evidence-detail", LEADER, "/organisations/{org}/evidence/{evidence}"),
     ("instrument", LEADER, "/instruments/seqf"),
+    ("instruments", LEADER, "/instruments/"),
     ("own-areas", LEADER, "/organisations/{org}/areas/"),
     ("own-area-new", LEADER, "/organisations/{org}/areas/new"),
+    ("own-area-edit", LEADER, "/organisations/{org}/areas/{own_area}/edit"),
     ("rounds", LEADER, "/organisations/{org}/rounds"),
     ("round-overview", LEADER, "/rounds/{open_round}"),
     ("fill", DRAFTER, "/rounds/{open_round}/fill?area=2"),
@@ -68,6 +70,16 @@ PAGES = [
     ("error-403", STAFF, "/organisations/{org}/audit"),
     ("error-404", LEADER, "/organisations/{org}/evidence/999999999"),
 ]
+# pages in a state after a form was sent: name, who, path, {selector: value} to fill in before sending
+# (the browser's own checks are switched off, so the server's error messages are what is checked)
+FORM_STATES = [
+    ("login-failed", None, "/login", {"#email": "nobody@example.no", "#password": "wrong"}),
+    ("password-reset-request-invalid", None, "/password/forgot", {"#email": "not-an-address"}),
+    ("settings-invalid", LEADER, "/organisations/{org}/settings", {"#anonymity_threshold": "1"}),
+    ("own-area-new-invalid", LEADER, "/organisations/{org}/areas/new", {}),
+    ("evidence-new-invalid", LEADER, "/organisations/{org}/evidence/new", {}),
+    ("profile-invalid", LEADER, "/profile", {"#name": " "}),
+]
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
 
@@ -77,6 +89,7 @@ def demo_server(tmp_path_factory):
     from seqf import create_app, demo
     from seqf.extensions import db
     from seqf.models import Evidence, Organisation, Round, User
+    from seqf.services import own_areas
 
     instance = tmp_path_factory.mktemp("axe")
     app = create_app(base_config(f"sqlite:///{instance / 'axe.db'}", instance))
@@ -84,8 +97,12 @@ def demo_server(tmp_path_factory):
     with app.app_context():
         db.create_all()
         demo.load()
-        db.session.commit()
         org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Jobbvei AS"))
+        own_area = own_areas.create_own_area(
+            db.session.scalar(sa.select(User).where(User.email == LEADER)), org, title="IPS-troskap",
+            description="Hvor tett vi følger IPS-modellen.",
+            steps=[{"title": f"Trinn {n}", "indicators": [f"Indikator {n}a", f"Indikator {n}b"]} for n in range(1, 6)])
+        db.session.commit()
         rounds = db.session.scalars(sa.select(Round).where(Round.organisation_id == org.id)
                                     .order_by(Round.id)).all()
         ids = {
@@ -95,6 +112,7 @@ def demo_server(tmp_path_factory):
             "evidence": db.session.scalar(sa.select(Evidence.id).where(Evidence.organisation_id == org.id)
                                           .order_by(Evidence.id)),
             "leader_user": db.session.scalar(sa.select(User.id).where(User.email == LEADER)),
+            "own_area": own_area.id,
         }
         db.session.remove()
     port = free_port()
@@ -170,6 +188,34 @@ def test_no_axe_violations(browser, demo_server, logged_in_states, name, who, pa
             .filter(a => (a.name.startsWith('aria-') || a.name === 'role') && ['None', ''].includes(a.value))
             .map(a => `${el.tagName.toLowerCase()}#${el.id} ${a.name}="${a.value}"`))""")
         assert not none_values, f"empty or None ARIA values on {name}: {none_values}"
+        violations = axe_violations(page)
+        if violations:
+            screenshot(page, f"axe-{name}-{viewport}")
+        assert not violations, f"axe on {name} ({viewport}):\n{describe(violations)}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(("name", "who", "path", "fields"), FORM_STATES, ids=[p[0] for p in FORM_STATES])
+def test_no_axe_violations_in_forms_with_errors(browser, demo_server, logged_in_states, name, who, path, fields,
+                                                viewport):
+    base_url, ids = demo_server
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport], bypass_csp=True,
+                                  storage_state=logged_in_states(who), locale="nb-NO", timezone_id="Europe/Oslo")
+    try:
+        page = context.new_page()
+        page.goto(path.format(**ids))
+        for selector, value in fields.items():
+            page.fill(selector, value)
+        form = page.locator("main form:has(button[type=submit])").first
+        form.evaluate("f => { f.noValidate = true; }")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").first.click()
+        assert page.locator(".field__error, .alert--error").count() >= 1, f"{name}: no error shown"
+        invalid = page.locator("[aria-invalid]")
+        for i in range(invalid.count()):
+            assert invalid.nth(i).get_attribute("aria-invalid") == "true"
         violations = axe_violations(page)
         if violations:
             screenshot(page, f"axe-{name}-{viewport}")
