@@ -46,7 +46,9 @@ def _prepare(data: dict) -> dict:
         if key in out:
             out[key] = role_label(out[key])
     if "roles" in out:
-        out["roles"] = _list(role_label(r) for r in out["roles"]) if out["roles"] else _("no platform roles")
+        roles = out["roles"]
+        roles = [r.strip() for r in roles.split(",") if r.strip()] if isinstance(roles, str) else list(roles or [])
+        out["roles"] = _list(role_label(r) for r in roles) if roles else _("no platform roles")
     if "deadline" in out:
         try:
             out["deadline"] = format_date(dt.date.fromisoformat(str(out["deadline"])), "medium")

@@ -144,3 +144,16 @@ def test_round_opened_uses_plural_forms_and_a_norwegian_date(app):
     with app.test_request_context(), force_locale("en"):
         assert event_text(event(4)) == "Opened the round “Vår” with 4 participants, deadline Dec 24, 2026"
 
+
+
+def test_platform_roles_read_as_words_whether_a_list_or_a_string(app):
+    from flask_babel import force_locale
+
+    from seqf.audit_text import event_text
+
+    with app.test_request_context(), force_locale("nb"):
+        for roles in (["admin", "revisor"], "admin, revisor"):
+            event = AuditEvent(action="user.roles_changed", summary="s", data={"email": "a@b.no", "roles": roles})
+            assert event_text(event) == "Satte plattformrollene til a@b.no: plattformadministrator, revisor"
+        event = AuditEvent(action="user.roles_changed", summary="s", data={"email": "a@b.no", "roles": []})
+        assert event_text(event) == "Satte plattformrollene til a@b.no: ingen plattformroller"
