@@ -115,6 +115,7 @@ def test_admin_audit_page_is_translated_too(client, auth, make_org, make_user):
     page = text(client.get("/admin/audit"))
     assert "Endret rollen til bjorn@example.no fra medarbeider til leder" in page
     assert 'class="table table--stack audit-table"' in page  # stacked rows on a phone
+    assert '<span class="audit-table__org">Jobbvei AS</span>' in page  # admins see whose event it is
 
 
 def test_the_api_keeps_the_summary_and_adds_the_text_in_the_accept_language(api, make_org, make_user):
