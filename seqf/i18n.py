@@ -40,6 +40,10 @@ def register_filters(app: Flask) -> None:
         """Shown in Europe/Oslo time."""
         return format_datetime(value, fmt) if value else ""
 
+    from seqf.audit_text import event_text
+
+    app.jinja_env.globals["audit_text"] = event_text  # a global, so imported macros see it too
+
     @app.context_processor
     def locale_context() -> dict:
         from seqf.labels import role_label

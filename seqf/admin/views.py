@@ -146,4 +146,7 @@ def outbox():
 def audit_log():
     query = audit.all_events().options(sa.orm.joinedload(AuditEvent.actor))
     page = paginate(query, PER_PAGE)
-    return render_template("admin/audit.html", page=page)
+    org_ids = {e.organisation_id for e in page.items if e.organisation_id is not None}
+    names = dict(db.session.execute(sa.select(Organisation.id, Organisation.name)
+                                    .where(Organisation.id.in_(org_ids))).all()) if org_ids else {}
+    return render_template("admin/audit.html", page=page, organisation_names=names)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from seqf import permissions
 from seqf.api import schemas as s
 from seqf.api.core import ApiError, current_api_user, operation
+from seqf.audit_text import event_text
 from seqf.extensions import db
 from seqf.models import Membership, User
 from seqf.security import login_rate_limit
@@ -132,5 +133,6 @@ def list_audit_events(org: int):
                        {"limit": "1–1000"})
     events = db.session.scalars(audit.events_for_organisation(org).limit(int(limit)))
     return [{"at": e.at.isoformat().replace("+00:00", "Z"), "actor_id": e.actor_id, "action": e.action,
-             "object_type": e.object_type, "object_id": e.object_id, "summary": e.summary}
+             "object_type": e.object_type, "object_id": e.object_id, "summary": e.summary,
+             "text": event_text(e)}
             for e in events]

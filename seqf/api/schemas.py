@@ -91,4 +91,5 @@ class AuditEventOut(BaseModel):
     action: str
     object_type: str
     object_id: int | None
-    summary: str
+    summary: str  # English, as recorded
+    text: str  # the same event in the Accept-Language (nb or en), from its action and data

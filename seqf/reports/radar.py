@@ -3,7 +3,12 @@
 Used on the results page (consensus against the staff median) and later in the PDF report. Only
 presentation attributes are used — no ``style=`` attributes — so it passes the page's Content
 Security Policy and renders the same in a PDF engine. ``<title>``, ``<desc>`` and ``role="img"``
-make it readable by screen readers; pages still give a data table beside it.
+make it readable by screen readers; pages still give a data table beside it
+(``templates/rounds/_radar.html``).
+
+Readable without colour: each series has its own line pattern and its own marker shape (filled
+circle, hollow square, hollow triangle), repeated in the legend; lines and markers have at least
+3:1 contrast against white, and the grid rings 3:1 too, so the steps can be read off (WCAG 1.4.11).
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 # style name → presentation attributes of the series polygon (colours meet 3:1 against white)
 STYLES: dict[str, dict[str, str]] = {
-    "primary": {"stroke": "#0056b4", "fill": "#0056b4", "fill-opacity": "0.18", "stroke-width": "2.5"},
-    "secondary": {"stroke": "#a64b00", "fill": "none", "stroke-width": "2.5", "stroke-dasharray": "7 4"},
-    "muted": {"stroke": "#525962", "fill": "none", "stroke-width": "2", "stroke-dasharray": "2 4"},
+    "primary": {"stroke": "#0056b4", "fill": "#0056b4", "fill-opacity": "0.16", "stroke-width": "3"},
+    "secondary": {"stroke": "#a64b00", "fill": "none", "stroke-width": "3", "stroke-dasharray": "8 5"},
+    "muted": {"stroke": "#525962", "fill": "none", "stroke-width": "2.5", "stroke-dasharray": "2 4"},
 }
-GRID_COLOUR = "#c9d1d9"
+# style name → marker shape at each value, so the series differ in shape, not only in colour
+MARKERS: dict[str, str] = {"primary": "circle", "secondary": "square", "muted": "triangle"}
+GRID_COLOUR = "#8c959f"  # 3:1 against white
 TEXT_COLOUR = "#1f2328"
 LABEL_CHARS = 16
 
@@ -74,6 +81,21 @@ def _label(cx: float, cy: float, radius: float, index: int, count: int, text: st
     return svg, top - size * 0.6, top + (len(lines) - 1) * line_height + size * 0.6
 
 
+def marker(shape: str, x: float, y: float, r: float, colour: str) -> str:
+    """One value marker: a filled circle of radius ``r``, or a larger hollow square or triangle."""
+    if shape == "circle":
+        return (f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(r)}" fill="{colour}" '
+                'stroke="#ffffff" stroke-width="1.5"/>')
+    hollow = f'fill="#ffffff" stroke="{colour}" stroke-width="2.5"'
+    if shape == "square":
+        side = r * 2.7
+        return (f'<rect x="{_fmt(x - side / 2)}" y="{_fmt(y - side / 2)}" width="{_fmt(side)}" '
+                f'height="{_fmt(side)}" {hollow}/>')
+    h = r * 1.5
+    return (f'<path d="M {_fmt(x)} {_fmt(y - h * 1.2)} L {_fmt(x + h * 1.1)} {_fmt(y + h * 0.8)} '
+            f'L {_fmt(x - h * 1.1)} {_fmt(y + h * 0.8)} Z" {hollow}/>')
+
+
 def describe(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], str]]) -> str:
     """The values in words, for ``<desc>``: ``Consensus: 1 Leadership 3; 2 Strategy 2. …``."""
     parts = []
@@ -85,7 +107,7 @@ def describe(axes: Sequence[str], series: Sequence[tuple[str, Sequence[float | N
 
 
 def radar_svg(axes: list[str], series: list[tuple[str, list[float | None], str]], max_value: float = 5,
-              size: int = 560, title: str = "Radar chart", id_prefix: str = "radar",
+              size: int = 640, title: str = "Radar chart", id_prefix: str = "radar",
               font_size: int | None = None) -> str:
     """An SVG radar chart with one axis per label and one polygon per series.
 
@@ -106,11 +128,14 @@ def radar_svg(axes: list[str], series: list[tuple[str, list[float | None], str]]
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r}; use one of {', '.join(STYLES)}")
     font = font_size or max(12, round(size / 32))
-    radius = size * 0.27
+    radius = size * 0.3
     longest = max(len(line) for axis in axes for line in wrap_label(axis))
     label_width = font * 0.6 * min(longest, LABEL_CHARS + 6)  # room for the labels beside the chart
     cx = radius + font * 1.6 + label_width
-    width = 2 * cx
+    # the legend (marker sample + label) must fit too: widen the drawing and centre the chart if not
+    legend_width = font * 3.2 + font * 0.62 * max(len(label) for label, _v, _s in series) if series else 0
+    width = max(2 * cx, legend_width + font)
+    cx = width / 2
     label_radius = radius + font * 0.9
     measured = [_label(cx, 0, label_radius, i, count, axis, font) for i, axis in enumerate(axes)]
     cy = font * 0.4 - min(top for _svg, top, _bottom in measured)
@@ -138,7 +163,9 @@ def radar_svg(axes: list[str], series: list[tuple[str, list[float | None], str]]
         ring_y = cy - radius * step / max_value
         out.append(f'<text x="{_fmt(cx + 4)}" y="{_fmt(ring_y + font * 0.75)}">{step}</text>')
     out.append("</g>")
-    for label, values, style in series:
+    # the first series is drawn last, on top; the hollow markers are larger than the filled circle,
+    # so where two series meet, the circle shows inside the square or triangle
+    for label, values, style in reversed(series):
         points = [_point(cx, cy, radius * min(max(v or 0, 0), max_value) / max_value, i, count)
                   for i, v in enumerate(values)]
         coords = " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)
@@ -147,16 +174,17 @@ def radar_svg(axes: list[str], series: list[tuple[str, list[float | None], str]]
         out.append(f'<polygon points="{coords}" {_attrs(attrs)} stroke-linejoin="round">'
                    f"<title>{escape(label)}</title></polygon>")
         for x, y in points:
-            out.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(font / 3.5)}" fill="{attrs["stroke"]}"/>')
+            out.append(marker(MARKERS[style], x, y, font / 2.8, attrs["stroke"]))
         out.append("</g>")
     out.extend(labels)
     out.append(f'<g class="radar__legend" font-size="{font}" fill="{TEXT_COLOUR}">')
     for n, (label, _values, style) in enumerate(series):
         y = legend_top + n * font * 1.8
-        left = cx - font * 6
+        left = (width - legend_width) / 2
         line = {k: v for k, v in STYLES[style].items() if k not in ("fill", "fill-opacity")}
         out.append(f'<line x1="{_fmt(left)}" y1="{_fmt(y)}" x2="{_fmt(left + font * 2.5)}" y2="{_fmt(y)}" '
                    f"{_attrs(line)}/>")
+        out.append(marker(MARKERS[style], left + font * 1.25, y, font / 2.8, line["stroke"]))
         out.append(f'<text x="{_fmt(left + font * 3.2)}" y="{_fmt(y)}" dominant-baseline="middle">'
                    f"{escape(label)}</text>")
     out.append("</g></svg>")

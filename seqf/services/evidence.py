@@ -151,7 +151,8 @@ def add_file_evidence(actor: User | None, organisation: Organisation, *, title: 
     db.session.flush()
     audit.record(actor, "evidence.created", evidence,
                  f"Evidence «{evidence.title}» added: {file.filename} ({file.size} bytes, sha256 {file.sha256[:12]})",
-                 organisation.id)
+                 organisation.id, data={"title": evidence.title, "kind": "file", "filename": file.filename,
+                                        "size": file.size})
     return evidence
 
 
@@ -162,7 +163,7 @@ def add_link_evidence(actor: User | None, organisation: Organisation, *, title: 
     db.session.add(evidence)
     db.session.flush()
     audit.record(actor, "evidence.created", evidence, f"Link «{evidence.title}» added: {evidence.url}",
-                 organisation.id)
+                 organisation.id, data={"title": evidence.title, "kind": "link", "url": evidence.url})
     return evidence
 
 
@@ -188,7 +189,8 @@ def replace_file(actor: User | None, evidence: Evidence, filename: str, data: by
                        code="version_conflict") from None
     audit.record(actor, "evidence.file_replaced", evidence,
                  f"«{evidence.title}»: version {file.version} uploaded ({file.filename}, sha256 {file.sha256[:12]})",
-                 evidence.organisation_id)
+                 evidence.organisation_id, data={"title": evidence.title, "version": file.version,
+                                                 "filename": file.filename})
     return file
 
 
@@ -198,23 +200,29 @@ def update_evidence(actor: User | None, evidence: Evidence, title: str, descript
     _ensure_active(evidence)
     new_title, new_description = clean_title(title), clean_description(description)
     wanted = parse_tags(tags, evidence.organisation)
-    changes = []
+    changes, changed, old_title = [], [], evidence.title
     if new_title != evidence.title:
         changes.append(f"title «{evidence.title}» → «{new_title}»")
+        changed.append("title")
         evidence.title = new_title
     if new_description != evidence.description:
         changes.append("description changed")
+        changed.append("description")
         evidence.description = new_description
     if evidence.is_link and url is not None and clean_url(url) != evidence.url:
         changes.append(f"address → {clean_url(url)}")
+        changed.append("url")
         evidence.url = clean_url(url)
     if _set_tags(evidence, wanted):
         changes.append("tags: " + (", ".join(tag_code(*t) for t in wanted) or "none"))
+        changed.append("tags")
     if changes:
         evidence.updated_at = utcnow()
         db.session.flush()
         audit.record(actor, "evidence.updated", evidence, f"«{evidence.title}»: " + "; ".join(changes),
-                     evidence.organisation_id)
+                     evidence.organisation_id,
+                     data={"title": evidence.title, "old_title": old_title, "changed": changed,
+                           "tags": [tag_code(*t) for t in wanted]})
 
 
 def _set_tags(evidence: Evidence, wanted: list[TagRef]) -> bool:
@@ -233,14 +241,16 @@ def archive_evidence(actor: User | None, evidence: Evidence) -> None:
     """Hide evidence from the library; links to it from assessments stay valid."""
     _ensure_active(evidence)
     evidence.archived = True
-    audit.record(actor, "evidence.archived", evidence, f"«{evidence.title}» archived", evidence.organisation_id)
+    audit.record(actor, "evidence.archived", evidence, f"«{evidence.title}» archived", evidence.organisation_id,
+                 data={"title": evidence.title})
 
 
 def restore_evidence(actor: User | None, evidence: Evidence) -> None:
     if not evidence.archived:
         return
     evidence.archived = False
-    audit.record(actor, "evidence.restored", evidence, f"«{evidence.title}» restored", evidence.organisation_id)
+    audit.record(actor, "evidence.restored", evidence, f"«{evidence.title}» restored", evidence.organisation_id,
+                 data={"title": evidence.title})
 
 
 # --- queries --------------------------------------------------------------------------------------

@@ -84,7 +84,8 @@ def import_definition(defn: InstrumentDefinition, source: str,
     if created:
         g.pop(REQUEST_CACHE, None)
         audit.record(actor, "instrument.imported", instrument,
-                     f"Instrument {defn.slug} version {instrument.version} imported from {source}")
+                     f"Instrument {defn.slug} version {instrument.version} imported from {source}",
+                     data={"slug": defn.slug, "version": instrument.version, "source": str(source)})
     return instrument, created
 
 

@@ -48,7 +48,7 @@ def create_organisation(actor: User, *, name: str) -> Organisation:
     db.session.add(organisation)
     db.session.flush()
     audit.record(actor, "organisation.created", organisation, f"Organisation {name} created",
-                 organisation.id)
+                 organisation.id, data={"name": organisation.name})
     return organisation
 
 
@@ -58,7 +58,7 @@ def set_anonymity_threshold(actor: User, organisation: Organisation, threshold: 
                             fields={"anonymity_threshold": "3–50"})
     organisation.anonymity_threshold = threshold
     audit.record(actor, "organisation.threshold_changed", organisation,
-                 f"Anonymity threshold set to {threshold}", organisation.id)
+                 f"Anonymity threshold set to {threshold}", organisation.id, data={"threshold": threshold})
 
 
 def membership_of(user: User, organisation: Organisation) -> Membership | None:
@@ -77,7 +77,8 @@ def add_member(actor: User | None, organisation: Organisation, user: User, role:
     db.session.add(membership)
     db.session.flush()
     audit.record(actor, "membership.added", membership,
-                 f"{user.email} added as {member_role.value}", organisation.id)
+                 f"{user.email} added as {member_role.value}", organisation.id,
+                 data={"email": user.email, "role": member_role.value})
     return membership
 
 
@@ -104,13 +105,15 @@ def change_member_role(actor: User, membership: Membership, role: str) -> None:
     old = membership.role
     membership.role = new_role
     audit.record(actor, "membership.changed", membership,
-                 f"{membership.user.email}: {old.value} → {new_role.value}", membership.organisation_id)
+                 f"{membership.user.email}: {old.value} → {new_role.value}", membership.organisation_id,
+                 data={"email": membership.user.email, "old_role": old.value, "role": new_role.value})
 
 
 def remove_member(actor: User, membership: Membership) -> None:
     _guard_last_admin(membership)
     audit.record(actor, "membership.removed", membership,
-                 f"{membership.user.email} removed ({membership.role.value})", membership.organisation_id)
+                 f"{membership.user.email} removed ({membership.role.value})", membership.organisation_id,
+                 data={"email": membership.user.email, "role": membership.role.value})
     db.session.delete(membership)
     db.session.flush()
 
@@ -148,7 +151,8 @@ def invite_member(actor: User, organisation: Organisation, *, email: str, role: 
                         organisation=organisation, inviter=actor, link=link, days=days,
                         role=member_role, existing=existing)
     audit.record(actor, "invitation.sent", token,
-                 f"{email} invited as {member_role.value}", organisation.id)
+                 f"{email} invited as {member_role.value}", organisation.id,
+                 data={"email": email, "role": member_role.value})
     return token
 
 
@@ -168,7 +172,7 @@ def pending_invitations(organisation: Organisation, email: str | None = None) ->
 def revoke_invitation(actor: User, invitation: OneTimeToken) -> None:
     invitation.revoked_at = utcnow()
     audit.record(actor, "invitation.revoked", invitation, f"Invitation to {invitation.email} withdrawn",
-                 invitation.organisation_id)
+                 invitation.organisation_id, data={"email": invitation.email})
 
 
 def invitation_for(secret: str) -> OneTimeToken | None:
@@ -184,7 +188,8 @@ def accept_invitation(invitation: OneTimeToken, *, user: User | None = None, nam
     if user is None:
         user = create_user(None, email=invitation.email, name=name or "", password=password or "")
         audit.record(user, "user.created_from_invitation", user,
-                     f"{user.email} set a password from an invitation", invitation.organisation_id)
+                     f"{user.email} set a password from an invitation", invitation.organisation_id,
+                     data={"email": user.email})
     elif user.email != invitation.email:
         raise RuleViolation(_("This invitation was sent to another e-mail address."),
                             code="wrong_account")
@@ -194,7 +199,8 @@ def accept_invitation(invitation: OneTimeToken, *, user: User | None = None, nam
         membership = add_member(user, organisation, user, invitation.role.value)
     invitation.used_at = utcnow()
     audit.record(user, "invitation.accepted", invitation,
-                 f"{user.email} accepted the invitation to {organisation.name}", organisation.id)
+                 f"{user.email} accepted the invitation to {organisation.name}", organisation.id,
+                 data={"email": user.email, "organisation": organisation.name, "role": invitation.role.value})
     return membership
 
 

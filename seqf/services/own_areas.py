@@ -134,7 +134,8 @@ def create_own_area(actor: User, organisation: Organisation, *, title: str, desc
                        steps=built, active=True)
     db.session.add(own_area)
     db.session.flush()
-    audit.record(actor, "own_area.created", own_area, f"Own area {code} “{title}” added", organisation.id)
+    audit.record(actor, "own_area.created", own_area, f"Own area {code} “{title}” added", organisation.id,
+                 data={"code": code, "title": title})
     return own_area
 
 
@@ -149,7 +150,7 @@ def update_own_area(actor: User, own_area: OwnArea, *, title: str, description: 
     own_area.title, own_area.description, own_area.steps = title, description, built
     db.session.flush()
     audit.record(actor, "own_area.updated", own_area, f"Own area {own_area.code} “{title}” changed",
-                 own_area.organisation_id)
+                 own_area.organisation_id, data={"code": own_area.code, "title": title})
     return own_area
 
 
@@ -160,7 +161,8 @@ def deactivate_own_area(actor: User, own_area: OwnArea) -> None:
     own_area.active = False
     db.session.flush()
     audit.record(actor, "own_area.deactivated", own_area,
-                 f"Own area {own_area.code} “{own_area.title}” deactivated", own_area.organisation_id)
+                 f"Own area {own_area.code} “{own_area.title}” deactivated", own_area.organisation_id,
+                 data={"code": own_area.code, "title": own_area.title})
 
 
 def reactivate_own_area(actor: User, own_area: OwnArea) -> None:
@@ -172,7 +174,8 @@ def reactivate_own_area(actor: User, own_area: OwnArea) -> None:
     own_area.active = True
     db.session.flush()
     audit.record(actor, "own_area.reactivated", own_area,
-                 f"Own area {own_area.code} “{own_area.title}” reactivated", own_area.organisation_id)
+                 f"Own area {own_area.code} “{own_area.title}” reactivated", own_area.organisation_id,
+                 data={"code": own_area.code, "title": own_area.title})
 
 
 def own_area_in(organisation: Organisation, own_area_id: int) -> OwnArea | None:

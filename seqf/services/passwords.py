@@ -27,7 +27,8 @@ def request_password_reset(email: str) -> None:
     link = external_url("auth.reset_password", token=secret)
     mail.queue_template(f"password_reset:{token.id}", user, "password_reset", user=user, link=link,
                         hours=hours)
-    audit.record(None, "user.password_reset_requested", user, f"Password reset link sent to {user.email}")
+    audit.record(None, "user.password_reset_requested", user, f"Password reset link sent to {user.email}",
+                 data={"email": user.email})
 
 
 def reset_token_for(secret: str) -> OneTimeToken | None:

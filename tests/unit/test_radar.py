@@ -97,3 +97,61 @@ def test_any_values_give_well_formed_svg(values, size):
     width, height = (float(v) for v in root.get("viewBox").split()[2:])
     for x, y in polygons(root)[0]:
         assert 0 <= x <= width and 0 <= y <= height
+
+
+def contrast(hex_a: str, hex_b: str = "#ffffff") -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(hex_a), luminance(hex_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def shapes_in(element: ET.Element) -> set[str]:
+    return {el.tag.removeprefix(NS) for el in element.iter() if el.tag.removeprefix(NS) in ("circle", "rect", "path")}
+
+
+def test_each_series_has_its_own_marker_shape_in_the_chart_and_the_legend():
+    """Told apart without colour: a different marker per series, repeated beside its legend entry."""
+    series = [(f"S{i}", [1, 2, 3, 4, 5, 4, 3, 2, 1], style) for i, style in enumerate(STYLES)]
+    root = parse(radar_svg(AXES, series))
+    groups = [g for g in root.iter(f"{NS}g") if "radar__series" in (g.get("class") or "")]
+    marker_shapes = [shapes_in(g) for g in groups]
+    assert all(len(shapes) == 1 for shapes in marker_shapes)
+    assert len({frozenset(s) for s in marker_shapes}) == len(STYLES)  # all different
+    for group in groups:  # one marker per value
+        assert sum(1 for el in group.iter() if el.tag.removeprefix(NS) in ("circle", "rect", "path")) == 9
+    [legend] = [g for g in root.iter(f"{NS}g") if g.get("class") == "radar__legend"]
+    assert [t.text for t in legend.iter(f"{NS}text")] == [label for label, _v, _s in series]
+    assert shapes_in(legend) == set().union(*marker_shapes)
+
+
+def test_lines_markers_and_grid_have_enough_contrast():
+    root = parse(radar_svg(AXES, [(s, [2] * 9, s) for s in STYLES]))
+    strokes = {el.get("stroke") for el in root.iter() if el.get("stroke") not in (None, "none", "#ffffff")}
+    assert strokes  # grid, series lines and hollow markers
+    assert all(contrast(colour) >= 3 for colour in strokes), {c: round(contrast(c), 2) for c in strokes}
+    fills = {el.get("fill") for el in root.iter(f"{NS}text")} | {el.get("fill") for el in root.iter(f"{NS}g")}
+    assert all(contrast(colour) >= 4.5 for colour in fills if colour and colour.startswith("#"))
+
+
+def test_axis_labels_name_the_areas_and_the_chart_is_large():
+    root = parse(radar_svg(["1 Ledelse", "2 Strategi", "3 Personalledelse"], [("s", [1, 2, 3], "primary")]))
+    labels = [" ".join(t.itertext()) for t in root.iter(f"{NS}text") if t.get("class") == "radar__label"]
+    assert labels == ["1 Ledelse", "2 Strategi", "3 Personalledelse"]
+    assert float(root.get("width")) >= 640
+
+
+@pytest.mark.parametrize("size, font", [(320, 12), (640, None)])
+def test_the_legend_fits_inside_the_drawing(size, font):
+    """A long legend label on the small phone chart widens the drawing instead of being cut off."""
+    label = "Median for medarbeiderne"
+    root = parse(radar_svg(["1", "2", "3", "4", "5"], [("Konsensus", [1] * 5, "primary"),
+                                                        (label, [2] * 5, "secondary")], size=size, font_size=font))
+    width = float(root.get("viewBox").split()[2])
+    [legend] = [g for g in root.iter(f"{NS}g") if g.get("class") == "radar__legend"]
+    font_size = float(legend.get("font-size"))
+    for text in legend.iter(f"{NS}text"):
+        assert float(text.get("x")) >= 0
+        assert float(text.get("x")) + 0.62 * font_size * len(text.text) <= width + 0.5

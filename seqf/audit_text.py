@@ -1,0 +1,138 @@
+"""The audit log in the reader's language, built from an event's ``action`` and ``data``.
+
+Every ``audit.record(…)`` stores an English ``summary`` (kept for the API and for old events) and,
+since migration 0003, the facts behind it in ``data``. ``MESSAGES`` maps each action to a lazy
+translatable message; ``event_text`` formats it with the event's data in the current locale. An
+action with no entry, or an event whose data lacks a key the message needs (events written before
+``data`` existed), falls back to the stored summary, so the log never breaks.
+
+An entry is either a lazy string formatted with ``%(key)s`` from the prepared data, or a function
+``(data, event) -> str`` for messages that need a plural or a choice. ``tests/web/test_audit_text.py``
+checks that every action recorded anywhere in ``seqf/`` has an entry here.
+
+Data keys used: ``title``, ``code``, ``email``, ``name``, ``role`` / ``old_role`` (member-role values,
+shown translated), ``roles`` (list of platform-role values), ``threshold``, ``participants`` (count),
+``deadline`` (ISO date, shown as a Norwegian date), ``areas`` (list of area codes), ``version``,
+``filename``, ``url``, ``kind`` (``file``/``link``), ``changed`` (list of field names), ``organisation``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from seqf.labels import role_label
+
+FIELD_LABELS = {
+    "title": _l("title"),
+    "description": _l("description"),
+    "url": _l("address"),
+    "tags": _l("tags"),
+}
+
+
+def _list(values) -> str:
+    return ", ".join(str(v) for v in values) if values else "–"
+
+
+def _prepare(data: dict) -> dict:
+    """The data with values made readable: roles translated, dates in Norwegian, lists joined."""
+    out = dict(data)
+    for key in ("role", "old_role"):
+        if key in out:
+            out[key] = role_label(out[key])
+    if "roles" in out:
+        roles = out["roles"]
+        roles = [r.strip() for r in roles.split(",") if r.strip()] if isinstance(roles, str) else list(roles or [])
+        out["roles"] = _list(role_label(r) for r in roles) if roles else _("no platform roles")
+    if "deadline" in out:
+        try:
+            out["deadline"] = format_date(dt.date.fromisoformat(str(out["deadline"])), "medium")
+        except ValueError:
+            pass
+    if "areas" in out:
+        out["areas"] = _list(out["areas"])
+    if "changed" in out:
+        out["changed"] = _list(FIELD_LABELS.get(f, f) for f in out["changed"])
+    return out
+
+
+def _evidence_created(d: dict, _event) -> str:
+    if d.get("kind") == "link":
+        return _("Added the link “%(title)s” (%(url)s)", title=d["title"], url=d["url"])
+    return _("Added the evidence “%(title)s” (file %(filename)s)", title=d["title"], filename=d["filename"])
+
+
+def _round_opened(d: dict, _event) -> str:
+    return ngettext("Opened the round “%(title)s” with %(num)d participant, deadline %(deadline)s",
+                    "Opened the round “%(title)s” with %(num)d participants, deadline %(deadline)s",
+                    int(d["participants"]), title=d["title"], deadline=d["deadline"])
+
+
+def _round_state(message, message_titled) -> Callable:
+    """Workflow transitions (``round.close`` …) carry no data of their own: name the round if we can."""
+    def text(d: dict, event) -> str:
+        if "title" in d:
+            return str(message_titled) % {"title": d["title"]}
+        return str(message) % {"id": event.object_id or ""}
+    return text
+
+
+MESSAGES: dict[str, object] = {
+    # organisations and members
+    "organisation.created": _l("Created the organisation %(name)s"),
+    "organisation.threshold_changed": _l("Set the anonymity threshold to %(threshold)s"),
+    "membership.added": _l("Added %(email)s as %(role)s"),
+    "membership.changed": _l("Changed the role of %(email)s from %(old_role)s to %(role)s"),
+    "membership.removed": _l("Removed %(email)s (%(role)s)"),
+    "invitation.sent": _l("Invited %(email)s as %(role)s"),
+    "invitation.revoked": _l("Withdrew the invitation to %(email)s"),
+    "invitation.accepted": _l("%(email)s accepted the invitation to %(organisation)s"),
+    # accounts
+    "user.created": _l("Created the account %(email)s (platform roles: %(roles)s)"),
+    "user.created_from_invitation": _l("%(email)s chose a password from an invitation"),
+    "user.roles_changed": _l("Set the platform roles of %(email)s: %(roles)s"),
+    "user.activated": _l("Activated the account %(email)s"),
+    "user.deactivated": _l("Deactivated the account %(email)s"),
+    "user.profile_changed": _l("Changed the name on the account %(email)s"),
+    "user.password_changed": _l("Changed the password of %(email)s"),
+    "user.password_reset": _l("Set a new password for %(email)s with a reset link"),
+    "user.password_reset_requested": _l("Sent a link to reset the password to %(email)s"),
+    # instruments and own quality areas
+    "instrument.imported": _l("Imported version %(version)s of the instrument %(slug)s"),
+    "own_area.created": _l("Added the own quality area %(code)s “%(title)s”"),
+    "own_area.updated": _l("Changed the own quality area %(code)s “%(title)s”"),
+    "own_area.deactivated": _l("Deactivated the own quality area %(code)s “%(title)s”"),
+    "own_area.reactivated": _l("Reactivated the own quality area %(code)s “%(title)s”"),
+    # evidence library
+    "evidence.created": _evidence_created,
+    "evidence.file_replaced": _l("Uploaded version %(version)s of “%(title)s” (%(filename)s)"),
+    "evidence.updated": _l("Changed the evidence “%(title)s”: %(changed)s"),
+    "evidence.archived": _l("Archived the evidence “%(title)s”"),
+    "evidence.restored": _l("Restored the evidence “%(title)s”"),
+    # rounds (the transitions come from workflows/*.yaml: "<workflow>.<transition>")
+    "round.opened": _round_opened,
+    "round.close": _round_state(_l("Closed round %(id)s"), _l("Closed the round “%(title)s”")),
+    "round.reopen": _round_state(_l("Reopened round %(id)s"), _l("Reopened the round “%(title)s”")),
+    "round.consensus_recorded": _l("Recorded the consensus for area(s) %(areas)s"),
+    "response.started": _l("Started a response"),
+    "response.submit": _l("Submitted a response"),
+}
+
+
+def event_text(event) -> str:
+    """The event in the current locale, or its stored English summary when that cannot be done."""
+    message = MESSAGES.get(event.action)
+    if message is None:
+        return event.summary
+    data = _prepare(event.data or {})
+    try:
+        if callable(message):
+            return message(data, event)
+        return str(message) % data
+    except (KeyError, TypeError, ValueError):
+        return event.summary

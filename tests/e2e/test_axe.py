@@ -1,0 +1,294 @@
+"""axe-core on every page type, on a desktop (1280×800) and a phone (360×740): any violation fails.
+
+One app is served for the whole module, on SQLite with the demo data (`seqf demo-data`): axe judges
+the HTML and CSS, which do not depend on the database. Each page type is one line in ``PAGES``:
+a name, who is logged in (``None``: nobody), and the path, with ``{placeholders}`` filled in from
+``ids`` (organisations, rounds, evidence of the demo data). A new page is added with one line.
+
+axe runs the WCAG 2.0/2.1 A and AA rules and the best-practice rules. No rule is disabled. axe-core
+is vendored in ``tests/e2e/vendor/axe-core/`` (MPL-2.0, from the npm registry), so no network is used.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from tests.conftest import base_config, free_port
+from tests.e2e.helpers import ARTIFACTS, DESKTOP, PHONE, screenshot
+
+pytestmark = pytest.mark.e2e
+
+AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+LEADER = "leder@jobbvei.demo"        # org admin of Jobbvei AS, not a participant
+DRAFTER = "david@jobbvei.demo"       # participant with a draft in the open round
+ADMIN = "admin@seqf.demo"
+STAFF = "bjorn@jobbvei.demo"
+
+# name, who is logged in, path (with {placeholders} from ``ids``)
+PAGES = [
+    ("login", None, "/login"),
+    ("password-reset-request", None, "/password/forgot"),
+    ("dashboard", LEADER, "/dashboard"),
+    ("dashboard-staff", DRAFTER, "/dashboard"),
+    ("profile", LEADER, "/profile"),
+    ("organisation", LEADER, "/organisations/{org}"),
+    ("members", LEADER, "/organisations/{org}/members"),
+    ("settings", LEADER, "/organisations/{org}/settings"),
+    ("audit", LEADER, "/organisations/{org}/audit"),
+    ("evidence-library", LEADER, "/organisations/{org}/evidence/"),
+    ("evidence-new", LEADER, "/organisations/{org}/evidence/new"),
+    ("evidence-detail", LEADER, "/organisations/{org}/evidence/{evidence}"),
+    ("instrument", LEADER, "/instruments/seqf"),
+    ("instruments", LEADER, "/instruments/"),
+    ("own-areas", LEADER, "/organisations/{org}/areas/"),
+    ("own-area-new", LEADER, "/organisations/{org}/areas/new"),
+    ("own-area-edit", LEADER, "/organisations/{org}/areas/{own_area}/edit"),
+    ("rounds", LEADER, "/organisations/{org}/rounds"),
+    ("round-overview", LEADER, "/rounds/{open_round}"),
+    ("fill", DRAFTER, "/rounds/{open_round}/fill?area=2"),
+    ("submit", DRAFTER, "/rounds/{open_round}/submit"),
+    ("summary-withheld", LEADER, "/rounds/{open_round}/summary"),
+    ("summary-released", LEADER, "/rounds/{closed_round}/summary"),
+    ("consensus", LEADER, "/rounds/{closed_round}/consensus?area=1"),
+    ("results", LEADER, "/rounds/{closed_round}/results"),
+    ("admin-users", ADMIN, "/admin/users"),
+    ("admin-user", ADMIN, "/admin/users/{leader_user}"),
+    ("admin-organisations", ADMIN, "/admin/organisations"),
+    ("admin-outbox", ADMIN, "/admin/outbox"),
+    ("admin-audit", ADMIN, "/admin/audit"),
+    ("error-403", STAFF, "/organisations/{org}/audit"),
+    ("error-404", LEADER, "/organisations/{org}/evidence/999999999"),
+]
+# pages in a state after a form was sent: name, who, path, {selector: value} to fill in before sending
+# (the browser's own checks are switched off, so the server's error messages are what is checked)
+FORM_STATES = [
+    ("login-failed", None, "/login", {"#email": "nobody@example.no", "#password": "wrong"}),
+    ("password-reset-request-invalid", None, "/password/forgot", {"#email": "not-an-address"}),
+    ("settings-invalid", LEADER, "/organisations/{org}/settings", {"#anonymity_threshold": "1"}),
+    ("own-area-new-invalid", LEADER, "/organisations/{org}/areas/new", {}),
+    ("evidence-new-invalid", LEADER, "/organisations/{org}/evidence/new", {}),
+    ("profile-invalid", LEADER, "/profile", {"#name": " "}),
+]
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """The app with the demo data, served on loopback for the whole module; yields (base URL, ids)."""
+    from seqf import create_app, demo
+    from seqf.extensions import db
+    from seqf.models import Evidence, Organisation, Round, User
+    from seqf.services import own_areas
+
+    instance = tmp_path_factory.mktemp("axe")
+    app = create_app(base_config(f"sqlite:///{instance / 'axe.db'}", instance))
+    app.instance_path = str(instance)
+    with app.app_context():
+        db.create_all()
+        demo.load()
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.name == "Jobbvei AS"))
+        own_area = own_areas.create_own_area(
+            db.session.scalar(sa.select(User).where(User.email == LEADER)), org, title="IPS-troskap",
+            description="Hvor tett vi følger IPS-modellen.",
+            steps=[{"title": f"Trinn {n}", "indicators": [f"Indikator {n}a", f"Indikator {n}b"]} for n in range(1, 6)])
+        db.session.commit()
+        rounds = db.session.scalars(sa.select(Round).where(Round.organisation_id == org.id)
+                                    .order_by(Round.id)).all()
+        ids = {
+            "org": org.id,
+            "open_round": next(r.id for r in rounds if r.state.value == "open"),
+            "closed_round": [r.id for r in rounds if r.state.value == "closed"][-1],
+            "evidence": db.session.scalar(sa.select(Evidence.id).where(Evidence.organisation_id == org.id)
+                                          .order_by(Evidence.id)),
+            "leader_user": db.session.scalar(sa.select(User.id).where(User.email == LEADER)),
+            "own_area": own_area.id,
+        }
+        db.session.remove()
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    app.config.update(BASE_URL=base_url)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="axe-server", daemon=True)
+    thread.start()
+    try:
+        yield base_url, ids
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def logged_in_states(browser, demo_server):
+    """Cookies per person, logged in once per module (logging in costs a password hash)."""
+    from seqf.demo import PASSWORD
+
+    base_url, _ids = demo_server
+    states: dict[str | None, dict] = {}
+
+    def state_for(email: str | None):
+        if email not in states:
+            context = browser.new_context(base_url=base_url)
+            if email is not None:
+                page = context.new_page()
+                page.goto("/login")
+                page.fill("#email", email)
+                page.fill("#password", PASSWORD)
+                page.click("main form button[type=submit]")
+                page.wait_for_url(lambda url: urlsplit(url).path == "/dashboard")
+            states[email] = context.storage_state()
+            context.close()
+        return states[email]
+
+    return state_for
+
+
+def axe_violations(page) -> list[dict]:
+    """axe's violations on the page as it is now, as plain dicts."""
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    return page.evaluate("options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS)
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}")
+            lines.append(f"      {node['html'][:160]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(("name", "who", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_no_axe_violations(browser, demo_server, logged_in_states, name, who, path, viewport):
+    base_url, ids = demo_server
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport],
+                                  storage_state=logged_in_states(who), locale="nb-NO", timezone_id="Europe/Oslo",
+                                  bypass_csp=True)  # lets the test inject axe; the app's CSP stays as it is
+    try:
+        page = context.new_page()
+        response = page.goto(path.format(**ids))
+        expected = int(name.removeprefix("error-")) if name.startswith("error-") else 200
+        assert response.status == expected, f"{name}: {path} answered {response.status}"
+        none_values = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(el => [...el.attributes]
+            .filter(a => (a.name.startsWith('aria-') || a.name === 'role') && ['None', ''].includes(a.value))
+            .map(a => `${el.tagName.toLowerCase()}#${el.id} ${a.name}="${a.value}"`))""")
+        assert not none_values, f"empty or None ARIA values on {name}: {none_values}"
+        violations = axe_violations(page)
+        if violations:
+            screenshot(page, f"axe-{name}-{viewport}")
+        assert not violations, f"axe on {name} ({viewport}):\n{describe(violations)}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(("name", "who", "path", "fields"), FORM_STATES, ids=[p[0] for p in FORM_STATES])
+def test_no_axe_violations_in_forms_with_errors(browser, demo_server, logged_in_states, name, who, path, fields,
+                                                viewport):
+    base_url, ids = demo_server
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport], bypass_csp=True,
+                                  storage_state=logged_in_states(who), locale="nb-NO", timezone_id="Europe/Oslo")
+    try:
+        page = context.new_page()
+        page.goto(path.format(**ids))
+        for selector, value in fields.items():
+            page.fill(selector, value)
+        form = page.locator("main form:has(button[type=submit])").first
+        form.evaluate("f => { f.noValidate = true; }")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").first.click()
+        assert page.locator(".field__error, .alert--error").count() >= 1, f"{name}: no error shown"
+        invalid = page.locator("[aria-invalid]")
+        for i in range(invalid.count()):
+            assert invalid.nth(i).get_attribute("aria-invalid") == "true"
+        violations = axe_violations(page)
+        if violations:
+            screenshot(page, f"axe-{name}-{viewport}")
+        assert not violations, f"axe on {name} ({viewport}):\n{describe(violations)}"
+    finally:
+        context.close()
+
+
+_FOCUS_AND_BAR = """() => {
+  const el = document.activeElement, bar = document.querySelector('.fill-actions');
+  const r = el.getBoundingClientRect(), b = bar.getBoundingClientRect();
+  return {tag: el.tagName, name: el.name || el.textContent.trim().slice(0, 40), inBar: bar.contains(el),
+          top: r.top, bottom: r.bottom, barTop: b.top, viewport: innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(("who", "path", "boxes"), [
+    (DRAFTER, "/rounds/{open_round}/fill?area=4", "-indicators"),
+    (LEADER, "/rounds/{closed_round}/consensus?area=3", "-met"),
+], ids=["fill", "consensus"])
+def test_focus_is_never_hidden_by_the_sticky_save_bar(browser, demo_server, logged_in_states, who, path, boxes,
+                                                      viewport):
+    """WCAG 2.4.11: tabbing down a form with the sticky save bar, every focused element ends up above it."""
+    base_url, ids = demo_server
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport],
+                                  storage_state=logged_in_states(who))
+    try:
+        page = context.new_page()
+        page.goto(path.format(**ids))
+        page.locator("main").focus()
+        checked = []
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            state = page.evaluate(_FOCUS_AND_BAR)
+            if state["inBar"]:
+                break
+            assert state["bottom"] <= state["barTop"] + 1, f"{state} is hidden behind the save bar"
+            checked.append(state)
+        checkboxes = [s for s in checked if s["tag"] == "INPUT" and boxes in s["name"]]
+        assert len(checkboxes) >= 5, checked  # the walk went down the whole form
+        assert max(s["bottom"] for s in checked) > state["viewport"] / 2  # and the page did scroll
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("name", "who", "path"), [
+    ("audit", LEADER, "/organisations/{org}/audit"),
+    ("admin-audit", ADMIN, "/admin/audit"),
+    ("results", LEADER, "/rounds/{closed_round}/results"),
+    ("members", LEADER, "/organisations/{org}/members"),
+], ids=["audit", "admin-audit", "results", "members"])
+def test_pages_wrap_on_a_phone_and_read_in_norwegian(browser, demo_server, logged_in_states, name, who, path):
+    """Nothing scrolls sideways on a 360 px phone: the audit log is one block per event, and its texts
+    are Norwegian with Norwegian dates. Screenshots (phone and desktop) go to test-artifacts/."""
+    base_url, ids = demo_server
+    for viewport in VIEWPORTS:
+        context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport],
+                                      storage_state=logged_in_states(who))
+        try:
+            page = context.new_page()
+            page.goto(path.format(**ids))
+            screenshot(page, f"a11y-{name}-{viewport}")
+            if name == "results":
+                page.locator(".radar-figure").screenshot(path=str(ARTIFACTS / f"a11y-radar-{viewport}.png"))
+            if viewport == "phone":
+                assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+                assert page.evaluate("[...document.querySelectorAll('.table-wrap')]"
+                                     ".every(w => w.scrollWidth <= w.clientWidth + 1)") or name in ("results",)
+            if "audit" in name:
+                first = page.locator(".audit-table tbody tr").first
+                assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4},? \d{2}:\d{2}", first.locator("time").inner_text())
+                texts = page.locator(".audit-table__what").all_inner_texts()
+                assert any(t.startswith(("La til", "Åpnet runden", "Opprettet")) for t in texts), texts[:5]
+        finally:
+            context.close()
