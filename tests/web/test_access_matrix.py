@@ -135,7 +135,8 @@ def test_forbidden_member_changes_change_nothing(client, auth, world, role):
                        data={"email": "x@example.no", "role": "staff"}).status_code == expected
     assert client.post(f"/organisations/{org_a.id}/members/{membership_id}/role",
                        data={"role": "org_admin"}).status_code == expected
-    assert client.post(f"/organisations/{org_a.id}/members/{membership_id}/remove").status_code == expected
+    assert client.post(f"/organisations/{org_a.id}/members/{membership_id}/remove",
+                       data={"confirm": "yes"}).status_code == expected
     assert count(OneTimeToken) == 0
     assert count(Membership, Membership.id == membership_id, Membership.role == "staff") == 1
 
