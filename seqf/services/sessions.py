@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+from flask import current_app
 
 from seqf.extensions import db
 from seqf.models import ApiToken, LoginSession, User, utcnow
@@ -41,6 +42,9 @@ def describe_user_agent(header: str | None) -> str:
 def start_session(user: User, user_agent: str | None) -> str:
     """Record a new log-in and return its key; ``user.get_id()`` answers it from now on."""
     key = new_secret()
+    # the user's sessions that ended (or went idle) long ago are of no use on the profile page
+    db.session.execute(sa.delete(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.last_seen_at < utcnow() - 2 * _idle_limit()))
     db.session.add(LoginSession(user=user, key_hash=digest(key),
                                 user_agent=describe_user_agent(user_agent)))
     db.session.flush()
@@ -56,15 +60,22 @@ def live_session(key: str) -> LoginSession | None:
     if record is None or record.ended_at is not None or not record.user.active:
         return None
     now = utcnow()
+    if now - record.last_seen_at > _idle_limit():  # unused for longer than a remember-me cookie lasts
+        return None
     if now - record.last_seen_at >= TOUCH_INTERVAL:
         record.last_seen_at = now
     return record
 
 
+def _idle_limit() -> dt.timedelta:
+    return dt.timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
+
+
 def sessions_of(user: User) -> list[LoginSession]:
     """Live sessions, most recently used first."""
     return list(db.session.scalars(
-        sa.select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        sa.select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None),
+                                      LoginSession.last_seen_at > utcnow() - _idle_limit())
         .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
     ))
 

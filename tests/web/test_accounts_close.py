@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from seqf.extensions import db
 from seqf.models import (
@@ -342,6 +344,18 @@ def test_last_seen_is_written_at_most_once_a_minute(client, make_user):
     assert record.last_seen_at > old + dt.timedelta(minutes=4)
 
 
+def test_a_session_unused_for_too_long_ends(client, make_user):
+    user = make_user()
+    login(client, user.email, remember="y")
+    record = db.session.scalar(sa.select(LoginSession).where(LoginSession.user_id == user.id))
+    record.last_seen_at = utcnow() - dt.timedelta(days=29)
+    db.session.commit()
+    assert logged_in(client)
+    record.last_seen_at = utcnow() - dt.timedelta(days=31)
+    db.session.commit()
+    assert not logged_in(client)
+
+
 @pytest.mark.parametrize(("header", "expected"), [
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36",
      "Chrome / Windows"),
@@ -354,6 +368,25 @@ def test_user_agent_is_described_briefly(header, expected):
     from seqf.services.sessions import describe_user_agent
 
     assert describe_user_agent(header) == expected
+
+
+@given(st.text(max_size=600))
+def test_any_user_agent_gives_a_short_plain_description(header):
+    from seqf.services.sessions import describe_user_agent
+
+    described = describe_user_agent(header)
+    assert len(described) <= 80
+    assert not any(c in described for c in "<>\"'&\x00")
+
+
+@pytest.mark.parametrize(("text_", "expected"), [
+    ("5 per 15 minutes", (5, dt.timedelta(minutes=15))), ("50/hour", (50, dt.timedelta(hours=1))),
+    ("3 per 2 days", (3, dt.timedelta(days=2))),
+])
+def test_login_limits_are_read_like_flask_limiter_strings(text_, expected):
+    from seqf.services.login_attempts import parse_limit
+
+    assert parse_limit(text_) == expected
 
 
 # --- API tokens ---------------------------------------------------------------------------------------
