@@ -57,7 +57,10 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # failed log-ins, counted in the database (seqf.services.login_attempts): per account and address,
+    # and per address for any accounts
     LOGIN_RATE_LIMIT = "5 per 15 minutes"
+    LOGIN_ADDRESS_RATE_LIMIT = "50 per 15 minutes"
 
     SMTP_HOST: str | None = None
     SMTP_PORT = 25

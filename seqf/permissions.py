@@ -74,7 +74,7 @@ def can_create_users(user: User) -> bool:
     return oversees_network(user)
 
 
-def can_add_users_by_id(user: User) -> bool:
+def can_add_members_by_id(user: User, organisation_id: int) -> bool:
     """Adding an existing account by id: only for those who already see every account. An org admin
     invites by e-mail instead, so nothing shows them people outside their organisation."""
     return oversees_network(user)

@@ -112,7 +112,7 @@ def list_members(org: int):
 def add_member(org: int, body: s.MemberCreate):
     actor = current_api_user()
     # adding by user id reaches into every organisation's people: only for those who see them all
-    organisation = permissions.organisation_or_404(actor, org, lambda user, _org: permissions.can_add_users_by_id(user))
+    organisation = permissions.organisation_or_404(actor, org, permissions.can_add_members_by_id)
     user = db.session.get(User, body.user_id)
     if user is None:
         raise ApiError(422, "unknown_user", _("No user with this id."), {"user_id": _("Unknown.")})

@@ -47,7 +47,7 @@ def logout():
     remember-me cookie logs anyone in again."""
     record = current_login_session()
     if record is not None:
-        sessions.end_session(current_user, record)
+        sessions.end_session(current_user, record, audited=False)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

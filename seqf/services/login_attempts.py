@@ -34,7 +34,7 @@ def parse_limit(text: str) -> tuple[int, dt.timedelta]:
 def _limits() -> tuple[tuple[int, dt.timedelta], tuple[int, dt.timedelta]]:
     cfg = current_app.config
     return (parse_limit(cfg["LOGIN_RATE_LIMIT"]),
-            parse_limit(cfg.get("LOGIN_ADDRESS_RATE_LIMIT", "50 per 15 minutes")))
+            parse_limit(cfg["LOGIN_ADDRESS_RATE_LIMIT"]))
 
 
 def blocked_for(account: str, address: str) -> int | None:

@@ -80,12 +80,15 @@ def sessions_of(user: User) -> list[LoginSession]:
     ))
 
 
-def end_session(actor: User, record: LoginSession) -> None:
+def end_session(actor: User, record: LoginSession, *, audited: bool = True) -> None:
+    """End one session. Logging out is not audited (logging in is not either); ending a session
+    from the profile page is."""
     if record.ended_at is None:
         record.ended_at = utcnow()
-        audit.record(actor, "session.ended", record.user,
-                     f"Session ended for {record.user.email} ({record.user_agent or '-'})",
-                     data={"device": record.user_agent})
+        if audited:
+            audit.record(actor, "session.ended", record.user,
+                         f"Session ended for {record.user.email} ({record.user_agent or '-'})",
+                         data={"device": record.user_agent})
 
 
 def end_sessions(user: User, *, except_id: int | None = None, tokens: bool = True) -> int:
