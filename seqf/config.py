@@ -27,6 +27,7 @@ _ENV_KEYS: dict[str, tuple[str, type]] = {
     "SEQF_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),
     "SEQF_ANONYMITY_THRESHOLD": ("ANONYMITY_THRESHOLD", int),
     "SEQF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "SEQF_SESSION_IDLE_DAYS": ("SESSION_IDLE_DAYS", int),
 }
 
 
@@ -58,7 +59,10 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # failed log-ins, counted in the database (seqf.services.login_attempts): per account and address,
+    # and per address for any accounts
     LOGIN_RATE_LIMIT = "5 per 15 minutes"
+    LOGIN_ADDRESS_RATE_LIMIT = "50 per 15 minutes"
 
     SMTP_HOST: str | None = None
     SMTP_PORT = 25
@@ -72,6 +76,9 @@ class Defaults:
     RESET_TOKEN_HOURS = 2
     INVITATION_DAYS = 14
     API_TOKEN_DAYS = 30
+    # a login session unused this long ends by itself; the remember-me cookie lasts as long
+    SESSION_IDLE_DAYS = 30
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     ANONYMITY_THRESHOLD = 3  # for new organisations; each organisation may raise its own (never below 3)
     # reverse proxies in front of the app (nginx, a load balancer): their X-Forwarded-For/-Proto are
     # trusted, so rate limits count the real client address and HTTPS is recognised

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -24,10 +26,29 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+_dummy_hashes: dict[tuple[int, int], str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash with the configured parameters, of a password nobody knows.
+
+    Checking a password against it costs exactly what checking a real one costs, so an unknown
+    e-mail, an inactive account or an account without a password answers as slowly as a known
+    one and the timing does not tell which e-mails have accounts.
+    """
+    cfg = current_app.config
+    key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"])
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher().hash(secrets.token_urlsafe(24))
+    return _dummy_hashes[key]
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """Always runs one argon2 verification; without a hash it runs against ``dummy_hash()``."""
     try:
+        if not password_hash:
+            _hasher().verify(dummy_hash(), password)
+            return False
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

@@ -74,6 +74,12 @@ def can_create_users(user: User) -> bool:
     return oversees_network(user)
 
 
+def can_add_members_by_id(user: User, organisation_id: int) -> bool:
+    """Adding an existing account by id: only for those who already see every account. An org admin
+    invites by e-mail instead, so nothing shows them people outside their organisation."""
+    return oversees_network(user)
+
+
 def organisation_or_404(user: User, organisation_id: int, allowed=can_see_organisation) -> Organisation:
     """Load the organisation if the caller may see it (404 otherwise) and passes ``allowed`` (403)."""
     organisation = db.session.get(Organisation, organisation_id)

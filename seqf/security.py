@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, g, request
-from flask_limiter.util import get_remote_address
+from flask import Flask, Response, abort, g, make_response, request
 
-from seqf.extensions import limiter
+from seqf.errors import render_error
+from seqf.services import login_attempts
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -66,31 +67,39 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-def _failed_login(response: Response) -> bool:
-    """Only failed attempts count; the view sets ``g.login_failed``."""
-    return bool(g.get("login_failed"))
-
-
-def _login_key() -> str:
-    """Client address and the account tried, from the log-in form or the API's JSON body."""
+def _login_key() -> tuple[str, str]:
+    """The account tried (from the log-in form or the API's JSON body) and the client address."""
     if request.is_json:
         body = request.get_json(silent=True)
         email = body.get("email") if isinstance(body, dict) else None
     else:
         email = request.form.get("email")
     email = email.strip().lower()[:254] if isinstance(email, str) else ""
-    return f"{get_remote_address()}:{email}"
+    return email, (request.remote_addr or "unknown")[:64]
 
 
 def login_rate_limit():
-    """Failed log-ins through the form and through ``POST /api/v1/tokens`` share one counter per
-    client address and account (``LOGIN_RATE_LIMIT``), plus a wider one per client address."""
-    per_account = limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="login",
-                                       key_func=_login_key, methods=["POST"], deduct_when=_failed_login)
-    per_address = limiter.shared_limit("50 per 15 minutes", scope="login-address", methods=["POST"],
-                                       deduct_when=_failed_login)
+    """Failed log-ins through the form and through ``POST /api/v1/tokens`` share one count per
+    client address and account (``LOGIN_RATE_LIMIT``), plus a wider one per client address. The
+    count lives in the database (``seqf.services.login_attempts``), so every worker and node sees
+    it. Only failures count: the view sets ``g.login_failed``."""
 
     def decorate(view):
-        return per_account(per_address(view))
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.method != "POST":
+                return view(*args, **kwargs)
+            account, address = _login_key()
+            wait = login_attempts.blocked_for(account, address)
+            if wait is not None:
+                response = make_response(render_error(429))
+                response.headers["Retry-After"] = str(wait)
+                return response
+            response = view(*args, **kwargs)
+            if g.get("login_failed"):
+                login_attempts.record_failure(account, address)
+            return response
+
+        return wrapper
 
     return decorate

@@ -57,10 +57,11 @@ def _authenticate() -> User:
     scheme, _sep, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise ApiError(401, "not_authenticated", _("Send a bearer token: Authorization: Bearer <token>."))
-    user = tokens.user_for_api_token(secret.strip())
-    if user is None:
+    token = tokens.api_token_for(secret.strip())
+    if token is None:
         raise ApiError(401, "not_authenticated", _("The token is invalid or has expired."))
-    return user
+    g.api_token = token
+    return token.user
 
 
 def pydantic_fields(exc: ValidationError) -> dict[str, str]:

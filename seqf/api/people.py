@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, g
+from flask import Response, abort, g
 from flask_babel import gettext as _
 
 from seqf import permissions
@@ -11,7 +11,7 @@ from seqf.api import schemas as s
 from seqf.api.core import ApiError, current_api_user, operation
 from seqf.audit_text import event_text
 from seqf.extensions import db
-from seqf.models import Membership, User
+from seqf.models import Membership, OneTimeToken, User
 from seqf.security import login_rate_limit
 from seqf.services import accounts, audit, tokens
 from seqf.services import organisations as organisation_service
@@ -107,17 +107,59 @@ def list_members(org: int):
 
 
 @operation("/organisations/<int:org>/members", "POST",
-           summary="Add an existing user as a member (admin, coordinator, org_admin)",
+           summary="Add an existing user as a member (admin, coordinator; org admins invite instead)",
            tag="organisations", body=s.MemberCreate, response=s.MemberOut, status=201,
            errors=(403, 404, 409))
 def add_member(org: int, body: s.MemberCreate):
     actor = current_api_user()
-    organisation = permissions.organisation_or_404(actor, org, permissions.can_manage_members)
+    # adding by user id reaches into every organisation's people: only for those who see them all
+    organisation = permissions.organisation_or_404(actor, org, permissions.can_add_members_by_id)
     user = db.session.get(User, body.user_id)
     if user is None:
         raise ApiError(422, "unknown_user", _("No user with this id."), {"user_id": _("Unknown.")})
     membership = organisation_service.add_member(actor, organisation, user, body.role)
     return member_out(membership)
+
+
+def invitation_out(invitation: OneTimeToken) -> dict:
+    return {"id": invitation.id, "organisation_id": invitation.organisation_id, "email": invitation.email,
+            "role": invitation.role.value, "created_at": _iso(invitation.created_at),
+            "expires_at": _iso(invitation.expires_at)}
+
+
+def _iso(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+@operation("/organisations/<int:org>/invitations", "POST",
+           summary="Invite someone by e-mail; they join by accepting (admin, coordinator, org_admin)",
+           tag="organisations", body=s.InvitationCreate, response=s.InvitationOut, status=201,
+           errors=(403, 404, 409))
+def create_invitation(org: int, body: s.InvitationCreate):
+    actor = current_api_user()
+    organisation = permissions.organisation_or_404(actor, org, permissions.can_manage_members)
+    invitation = organisation_service.invite_member(actor, organisation, email=body.email, role=body.role)
+    return invitation_out(invitation)
+
+
+@operation("/organisations/<int:org>/invitations", summary="Pending invitations (admin, coordinator, org_admin)",
+           tag="organisations", response=list[s.InvitationOut], errors=(403, 404))
+def list_invitations(org: int):
+    organisation = permissions.organisation_or_404(current_api_user(), org, permissions.can_manage_members)
+    return [invitation_out(i) for i in organisation_service.pending_invitations(organisation)]
+
+
+@operation("/organisations/<int:org>/invitations/<int:invitation_id>", "DELETE",
+           summary="Withdraw a pending invitation (admin, coordinator, org_admin)", tag="organisations",
+           status=204, errors=(403, 404))
+def withdraw_invitation(org: int, invitation_id: int):
+    actor = current_api_user()
+    organisation = permissions.organisation_or_404(actor, org, permissions.can_manage_members)
+    invitation = organisation_service.pending_invitation(organisation, invitation_id)
+    if invitation is None:
+        abort(404)
+    organisation_service.revoke_invitation(actor, invitation)
+    return Response(status=204)
 
 
 @operation("/organisations/<int:org>/audit-events", summary="Audit events, newest first (org_admin, leader)",

@@ -32,6 +32,14 @@ class TokenOut(BaseModel):
     expires_at: dt.datetime
 
 
+class TokenInfoOut(BaseModel):
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    current: bool
+
+
 class MembershipOut(BaseModel):
     organisation_id: int
     role: MemberRoleName
@@ -83,6 +91,20 @@ class MemberOut(BaseModel):
     role: MemberRoleName
     name: str
     email: str
+
+
+class InvitationCreate(Strict):
+    email: Email
+    role: MemberRoleName
+
+
+class InvitationOut(BaseModel):
+    id: int
+    organisation_id: int
+    email: str
+    role: MemberRoleName
+    created_at: dt.datetime
+    expires_at: dt.datetime
 
 
 class AuditEventOut(BaseModel):

@@ -1,12 +1,18 @@
-"""Flask-Login wiring: sessions carry ``user_id:session_version``."""
+"""Flask-Login wiring: the session and remember-me cookies carry the key of a login session record.
+
+A request is accepted only while that record is live (``seqf.services.sessions``): logging out,
+"log out everywhere else", a password change or a reset ends the record, and with it every copy of
+both cookies.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 
-from seqf.extensions import db, login_manager
+from seqf.extensions import login_manager
 from seqf.models import User
+from seqf.services import sessions
 
 
 def configure_login(app: Flask) -> None:
@@ -18,12 +24,16 @@ def configure_login(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """A password change bumps ``session_version``, which logs out every older session."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def load_user(session_key: str) -> User | None:
+    record = sessions.live_session(session_key)
+    if record is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
+    g.login_session = record
+    user = record.user
+    user.login_session_key = session_key
     return user
+
+
+def current_login_session():
+    """The session record of the logged-in browser making this request (None for the API)."""
+    return g.get("login_session")

@@ -8,10 +8,17 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from seqf.auth import bp
 from seqf.auth.forms import AcceptInvitationForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from seqf.auth.loader import current_login_session
 from seqf.extensions import limiter
 from seqf.security import login_rate_limit, safe_next
-from seqf.services import accounts, organisations, passwords
+from seqf.services import accounts, organisations, passwords, sessions
 from seqf.web import Refused, attempt
+
+
+def sign_in(user, remember: bool = False) -> None:
+    """Start a server-side session record and put its key in the session (and remember-me) cookie."""
+    sessions.start_session(user, request.headers.get("User-Agent"))
+    login_user(user, remember=remember)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -23,7 +30,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("main.dashboard")))
         g.login_failed = True
         # one message whether the e-mail or the password was wrong
@@ -36,6 +43,11 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends the server-side session record, so neither a copy of the session cookie nor the
+    remember-me cookie logs anyone in again."""
+    record = current_login_session()
+    if record is not None:
+        sessions.end_session(current_user, record, audited=False)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -86,7 +98,7 @@ def accept_invitation(token: str):
                 invitation, name=form.name.data, password=form.new_password.data))
         except Refused:
             return render_template("auth/accept_invitation.html", form=form, invitation=invitation), 422
-        login_user(membership.user)
+        sign_in(membership.user)
         flash(_("Welcome to %(org)s!", org=invitation.organisation.name), "success")
         return redirect(url_for("main.dashboard"))
     status = 422 if request.method == "POST" else 200

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from seqf.main import views  # noqa: E402,F401
+from seqf.main import sessions, views  # noqa: E402,F401

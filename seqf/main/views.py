@@ -5,15 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from seqf.auth.forms import ChangePasswordForm
+from seqf.auth.loader import current_login_session
 from seqf.extensions import db
 from seqf.main import bp
 from seqf.main.forms import LanguageForm, ProfileForm
 from seqf.models import Membership
 from seqf.security import safe_next
-from seqf.services import accounts, round_notices, rounds
+from seqf.services import accounts, round_notices, rounds, sessions, tokens
 from seqf.web import Refused, attempt
 
 
@@ -79,17 +80,25 @@ def change_password():
     if form.validate_on_submit():
         try:
             attempt(form, lambda: accounts.change_password(
-                current_user, form.current_password.data, form.new_password.data))
+                current_user, form.current_password.data, form.new_password.data,
+                keep_session_id=_current_session_id()))
         except Refused:
             return _profile_page(ProfileForm(obj=current_user), form, 422)
-        login_user(current_user._get_current_object())  # keep this session after the version bump
         flash(_("Your password is changed."), "success")
         return redirect(url_for("main.profile"))
     return _profile_page(ProfileForm(obj=current_user), form, 422)
 
 
+def _current_session_id() -> int | None:
+    record = current_login_session()
+    return record.id if record is not None else None
+
+
 def _profile_page(form, password_form, status):
-    return render_template("main/profile.html", form=form, password_form=password_form), status
+    return render_template("main/profile.html", form=form, password_form=password_form,
+                           sessions=sessions.sessions_of(current_user),
+                           api_tokens=tokens.api_tokens_of(current_user),
+                           current_session_id=_current_session_id()), status
 
 
 @bp.post("/language")

@@ -10,6 +10,7 @@ from seqf.models.instruments import Instrument, OwnArea
 from seqf.models.mail import OutboxMessage
 from seqf.models.organisations import Membership, Organisation
 from seqf.models.rounds import Response, Round, RoundParticipant
+from seqf.models.sessions import FailedLogin, LoginSession
 from seqf.models.tokens import ApiToken, OneTimeToken
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "Evidence",
     "EvidenceFile",
     "EvidenceTag",
+    "FailedLogin",
+    "LoginSession",
     "Instrument",
     "OwnArea",
     "Response",

@@ -22,7 +22,7 @@ class User(UserMixin, TimestampMixin, Base):
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     language: so.Mapped[str] = so.mapped_column(sa.String(5), default="nb")
     active: so.Mapped[bool] = so.mapped_column(default=True)
-    # bumped on password change so other sessions and old links stop working
+    # bumped on password change and deactivation (kept for compatibility; login_sessions decide)
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
 
@@ -39,9 +39,14 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
 
-    def get_id(self) -> str:
-        # the session id carries the version so a password change logs out other sessions
-        return f"{self.id}:{self.session_version}"
+    # the key of the login session this request runs in (set at log-in and by the loader);
+    # a plain attribute, not a column
+    login_session_key = None
+
+    def get_id(self) -> str | None:
+        """What Flask-Login puts in the session and remember-me cookies: the key of a server-side
+        session record, never the user id, so ending the record ends both cookies."""
+        return self.login_session_key
 
     @property
     def global_roles(self) -> set[GlobalRole]:

@@ -25,7 +25,13 @@ class ApiToken(TimestampMixin, Base):
     )
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     expires_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime)
+    # updated at most once a minute, so a busy script does not write on every call
+    last_used_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
     user: so.Mapped[User] = so.relationship()
+
+    def is_live(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
 
 
 class OneTimeToken(TimestampMixin, Base):

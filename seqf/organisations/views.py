@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from seqf import permissions
 from seqf.extensions import db
-from seqf.models import AuditEvent, Membership, OneTimeToken, TokenPurpose
+from seqf.models import AuditEvent, Membership
 from seqf.organisations import bp
 from seqf.organisations.forms import InviteForm, MemberRoleForm, SettingsForm
 from seqf.services import audit
@@ -78,12 +78,17 @@ def change_role(org_id: int, membership_id: int):
     return redirect(url_for("organisations.members", org_id=org_id))
 
 
-@bp.post("/members/<int:membership_id>/remove")
+@bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_member(org_id: int, membership_id: int):
-    permissions.organisation_or_404(current_user, org_id, permissions.can_manage_members)
+    """Asks first: a page says what removal means, and only its form (``confirm=yes``) removes."""
+    organisation = permissions.organisation_or_404(current_user, org_id, permissions.can_manage_members)
     membership = _membership(org_id, membership_id)
     name = membership.user.name
+    if not (request.method == "POST" and request.form.get("confirm") == "yes"):
+        return render_template("organisations/remove_member.html", organisation=organisation,
+                               membership=membership,
+                               last_admin=organisation_service.is_last_org_admin(membership))
     try:
         attempt(None, lambda: organisation_service.remove_member(current_user, membership))
     except Refused:
@@ -95,10 +100,9 @@ def remove_member(org_id: int, membership_id: int):
 @bp.post("/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke_invitation(org_id: int, invitation_id: int):
-    permissions.organisation_or_404(current_user, org_id, permissions.can_manage_members)
-    invitation = db.session.get(OneTimeToken, invitation_id)
-    if (invitation is None or invitation.organisation_id != org_id
-            or invitation.purpose != TokenPurpose.invitation):
+    organisation = permissions.organisation_or_404(current_user, org_id, permissions.can_manage_members)
+    invitation = organisation_service.pending_invitation(organisation, invitation_id)
+    if invitation is None:
         abort(404)
     organisation_service.revoke_invitation(current_user, invitation)
     flash(_("The invitation is withdrawn."), "success")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from seqf.extensions import db
 from seqf.models import GlobalRole, User, UserRole, utcnow
 from seqf.passwords import hash_password, password_problems, verify_password
-from seqf.services import audit
+from seqf.services import audit, sessions, tokens
 from seqf.services.errors import RuleViolation
 
 LANGUAGES = ("nb", "en")
@@ -95,34 +95,50 @@ def set_active(actor: User, user: User, active: bool) -> None:
         raise RuleViolation(_("You cannot deactivate your own account."))
     user.active = active
     user.session_version += 1
+    if not active:  # a deactivated account is logged out everywhere and its API tokens stop working
+        sessions.end_sessions(user)
     audit.record(actor, "user.activated" if active else "user.deactivated", user,
-                 f"{user.email} {'activated' if active else 'deactivated'}")
+                 f"{user.email} {'activated' if active else 'deactivated'}", data={"email": user.email})
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None; the caller shows one generic message."""
+    """The user for these credentials, or None; the caller shows one generic message.
+
+    Every path runs exactly one argon2 verification: an unknown e-mail, an inactive account and an
+    account without a password are checked against a dummy hash with the same parameters, so the
+    answer takes as long whether or not the e-mail has an account.
+    """
     user = find_user_by_email(email)
     if user is None:
         verify_password(None, password)
         return None
-    if not user.active or not verify_password(user.password_hash, password):
+    matches = verify_password(user.password_hash, password)
+    if not matches or not user.active:
         return None
     user.last_login_at = utcnow()
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, *, keep_session_id: int | None = None) -> None:
+    """Set a new password after checking the current one; every other session and every API token
+    end (``keep_session_id``, the session making the change, stays)."""
     if not verify_password(user.password_hash, current):
         raise RuleViolation(_("The current password is wrong."),
                             fields={"current_password": _("Wrong password.")})
-    set_password(user, new, actor=user, action="user.password_changed")
+    set_password(user, new, actor=user, action="user.password_changed", keep_session_id=keep_session_id)
 
 
-def set_password(user: User, new: str, *, actor: User | None, action: str) -> None:
+def set_password(user: User, new: str, *, actor: User | None, action: str,
+                 keep_session_id: int | None = None) -> None:
+    """Store a new password. Older reset links are voided, and every session but
+    ``keep_session_id`` ends and every API token is revoked: whoever knew the old password is out."""
     check_password_rules(new, user.email, field="new_password")
     user.password_hash = hash_password(new)
     user.session_version += 1
-    audit.record(actor, action, user, f"Password set for {user.email}")
+    tokens.void_reset_links(user)
+    ended = sessions.end_sessions(user, except_id=keep_session_id)
+    audit.record(actor, action, user, f"Password set for {user.email}; {ended} sessions and tokens ended",
+                 data={"email": user.email, "ended": ended})
 
 
 def set_language(user: User, language: str) -> None:

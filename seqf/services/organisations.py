@@ -19,7 +19,7 @@ from seqf.models import (
     utcnow,
 )
 from seqf.services import audit, mail, tokens
-from seqf.services.accounts import create_user, find_user_by_email, normalise_email
+from seqf.services.accounts import check_password_rules, create_user, find_user_by_email, normalise_email
 from seqf.services.errors import Conflict, RuleViolation
 from seqf.urls import external_url
 
@@ -78,21 +78,27 @@ def add_member(actor: User | None, organisation: Organisation, user: User, role:
     db.session.flush()
     audit.record(actor, "membership.added", membership,
                  f"{user.email} added as {member_role.value}", organisation.id,
-                 data={"email": user.email, "role": member_role.value})
+                 data={"email": user.email, "name": user.name, "role": member_role.value,
+                       "user_id": user.id})
     return membership
 
 
-def _guard_last_admin(membership: Membership) -> None:
-    """An organisation keeps at least one org admin once it has had one."""
+def is_last_org_admin(membership: Membership) -> bool:
+    """True for the only org admin of the organisation, who cannot be removed or demoted."""
     if membership.role != MemberRole.org_admin:
-        return
+        return False
     admins = db.session.scalar(
         sa.select(sa.func.count()).select_from(Membership).where(
             Membership.organisation_id == membership.organisation_id,
             Membership.role == MemberRole.org_admin,
         )
     )
-    if admins <= 1:
+    return admins <= 1
+
+
+def _guard_last_admin(membership: Membership) -> None:
+    """An organisation keeps at least one org admin once it has had one."""
+    if is_last_org_admin(membership):
         raise RuleViolation(_("The organisation must keep at least one organisation admin."),
                             code="last_org_admin")
 
@@ -113,7 +119,8 @@ def remove_member(actor: User, membership: Membership) -> None:
     _guard_last_admin(membership)
     audit.record(actor, "membership.removed", membership,
                  f"{membership.user.email} removed ({membership.role.value})", membership.organisation_id,
-                 data={"email": membership.user.email, "role": membership.role.value})
+                 data={"email": membership.user.email, "name": membership.user.name,
+                       "role": membership.role.value, "user_id": membership.user_id})
     db.session.delete(membership)
     db.session.flush()
 
@@ -169,10 +176,20 @@ def pending_invitations(organisation: Organisation, email: str | None = None) ->
     return list(db.session.scalars(query.order_by(OneTimeToken.created_at.desc())))
 
 
+def pending_invitation(organisation: Organisation, invitation_id: int) -> OneTimeToken | None:
+    """A pending invitation of this organisation by id; None for any other id."""
+    invitation = db.session.get(OneTimeToken, invitation_id)
+    if (invitation is None or invitation.purpose != TokenPurpose.invitation
+            or invitation.organisation_id != organisation.id or not invitation.is_usable(utcnow())):
+        return None
+    return invitation
+
+
 def revoke_invitation(actor: User, invitation: OneTimeToken) -> None:
     invitation.revoked_at = utcnow()
     audit.record(actor, "invitation.revoked", invitation, f"Invitation to {invitation.email} withdrawn",
-                 invitation.organisation_id, data={"email": invitation.email})
+                 invitation.organisation_id,
+                 data={"email": invitation.email, "role": invitation.role.value if invitation.role else None})
 
 
 def invitation_for(secret: str) -> OneTimeToken | None:
@@ -181,23 +198,32 @@ def invitation_for(secret: str) -> OneTimeToken | None:
 
 def accept_invitation(invitation: OneTimeToken, *, user: User | None = None, name: str | None = None,
                       password: str | None = None) -> Membership:
-    """Accept as an existing (logged-in) user, or create the account with name and password."""
-    if not invitation.is_usable(utcnow()):
-        raise RuleViolation(_("This link is invalid or has expired. Ask for a new one."),
+    """Accept as an existing (logged-in) user, or create the account with name and password.
+
+    The input is checked first (a refused password leaves the link usable); then the link is
+    claimed with one conditional UPDATE, so of two parallel acceptances exactly one goes on."""
+    invalid = RuleViolation(_("This link is invalid or has expired. Ask for a new one."),
                             code="invalid_token")
+    if not invitation.is_usable(utcnow()):
+        raise invalid
+    if user is None:
+        if not (name or "").strip():
+            raise RuleViolation(_("Enter a name."), fields={"name": _("Required.")})
+        check_password_rules(password or "", invitation.email, field="new_password")
+    elif user.email != invitation.email:
+        raise RuleViolation(_("This invitation was sent to another e-mail address."),
+                            code="wrong_account")
+    if not tokens.claim_one_time_token(invitation):
+        raise invalid
     if user is None:
         user = create_user(None, email=invitation.email, name=name or "", password=password or "")
         audit.record(user, "user.created_from_invitation", user,
                      f"{user.email} set a password from an invitation", invitation.organisation_id,
                      data={"email": user.email})
-    elif user.email != invitation.email:
-        raise RuleViolation(_("This invitation was sent to another e-mail address."),
-                            code="wrong_account")
     organisation = invitation.organisation
     membership = membership_of(user, organisation)
     if membership is None:
         membership = add_member(user, organisation, user, invitation.role.value)
-    invitation.used_at = utcnow()
     audit.record(user, "invitation.accepted", invitation,
                  f"{user.email} accepted the invitation to {organisation.name}", organisation.id,
                  data={"email": user.email, "organisation": organisation.name, "role": invitation.role.value})

@@ -7,19 +7,22 @@ import datetime as dt
 from flask import current_app
 from flask_babel import gettext as _
 
-from seqf.models import OneTimeToken, TokenPurpose, utcnow
+from seqf.models import OneTimeToken, TokenPurpose
 from seqf.services import audit, mail, tokens
-from seqf.services.accounts import find_user_by_email, set_password
+from seqf.services.accounts import check_password_rules, find_user_by_email, set_password
 from seqf.services.errors import RuleViolation
 from seqf.urls import external_url
 
 
 def request_password_reset(email: str) -> None:
-    """Queue a reset link if the account exists; say nothing either way (no user enumeration)."""
+    """Queue a reset link if the account exists; say nothing either way (no user enumeration).
+
+    A new link voids the older ones, so only the latest mail works."""
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
     hours = current_app.config["RESET_TOKEN_HOURS"]
+    tokens.void_reset_links(user)
     token, secret = tokens.issue_one_time_token(
         TokenPurpose.password_reset, email=user.email, user_id=user.id,
         lifetime=dt.timedelta(hours=hours),
@@ -37,9 +40,18 @@ def reset_token_for(secret: str) -> OneTimeToken | None:
 
 
 def reset_password(secret: str, new_password: str) -> OneTimeToken:
+    """Use a reset link once: the password rules are checked first (a refused password leaves the
+    link usable), then the link is claimed atomically, so two parallel uses cannot both succeed.
+    Every session and API token of the account ends."""
     token = reset_token_for(secret)
     if token is None or token.user is None:
-        raise RuleViolation(_("This link is invalid or has expired. Ask for a new one."), code="invalid_token")
+        raise _invalid_link()
+    check_password_rules(new_password, token.user.email, field="new_password")
+    if not tokens.claim_one_time_token(token):
+        raise _invalid_link()
     set_password(token.user, new_password, actor=token.user, action="user.password_reset")
-    token.used_at = utcnow()
     return token
+
+
+def _invalid_link() -> RuleViolation:
+    return RuleViolation(_("This link is invalid or has expired. Ask for a new one."), code="invalid_token")

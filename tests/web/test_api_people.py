@@ -261,7 +261,7 @@ def test_unknown_organisation_is_404(api, people, path):
 
 # --- members ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("adder", ["admin", "coordinator", "org_admin"])
+@pytest.mark.parametrize("adder", ["admin", "coordinator"])
 def test_add_member(api, people, adder):
     org, outsider = people["org"], people["outsider"]
     response = api.post(f"/api/v1/organisations/{org.id}/members", people[adder],

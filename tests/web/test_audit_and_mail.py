@@ -61,7 +61,7 @@ def test_membership_role_change_and_removal_are_audited(client, auth, make_org, 
     assert (changed.actor_id, changed.object_id) == (admin.id, membership.id)
     assert "stab@example.no" in changed.summary and "staff" in changed.summary and "leader" in changed.summary
 
-    client.post(f"/organisations/{org.id}/members/{membership.id}/remove")
+    client.post(f"/organisations/{org.id}/members/{membership.id}/remove", data={"confirm": "yes"})
     assert count(Membership, Membership.user_id == staff.id) == 0
     [removed] = events("membership.removed", organisation_id=org.id)
     assert removed.actor_id == admin.id and "stab@example.no" in removed.summary
@@ -74,7 +74,8 @@ def test_the_last_org_admin_cannot_be_demoted_or_removed(client, auth, make_org,
     auth.login(admin)
     assert client.post(f"/organisations/{org.id}/members/{membership.id}/role",
                        data={"role": "staff"}).status_code == 303
-    assert client.post(f"/organisations/{org.id}/members/{membership.id}/remove").status_code == 303
+    assert client.post(f"/organisations/{org.id}/members/{membership.id}/remove",
+                       data={"confirm": "yes"}).status_code == 303
     db.session.refresh(membership)
     assert membership.role.value == "org_admin"
     assert events("membership.changed") == [] and events("membership.removed") == []
