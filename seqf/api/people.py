@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from seqf import permissions
 from seqf.api import schemas as s
-from seqf.api.core import ApiError, current_api_user, operation
+from seqf.api.core import ApiError, Query, current_api_user, operation
 from seqf.extensions import db
 from seqf.models import Membership, User
 from seqf.security import login_rate_limit
@@ -121,7 +121,7 @@ def add_member(org: int, body: s.MemberCreate):
 
 @operation("/organisations/<int:org>/audit-events", summary="Audit events, newest first (org_admin, leader)",
            tag="organisations", response=list[s.AuditEventOut], errors=(403, 404),
-           query={"limit": "at most this many events (default 100, max 1000)"})
+           query={"limit": Query.integer("at most this many events (default 100)", 1, 1000)})
 def list_audit_events(org: int):
     from flask import request
 
