@@ -34,9 +34,10 @@ from schemathesis.specs.openapi.checks import (
 from seqf.extensions import db
 from seqf.services import evidence as evidence_service
 from seqf.services import own_areas as own_area_service
+from seqf.services import tokens
 from tests.web.round_helpers import SEQF_AREAS, answer, make_team, open_round
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 RUN = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
@@ -44,9 +45,9 @@ RUN = settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadl
 
 
 @pytest.fixture
-def world(app, make_org, make_user, api):
-    """A small organisation with something behind every kind of id; returns the caller's token and
-    path parameters that name real objects."""
+def world(app, make_org, make_user):
+    """A small organisation with something behind every kind of id; returns the caller and path
+    parameters that name real objects."""
     org, leader, staff = make_team(make_org, make_user, staff=3)
     caller = make_user(roles=("admin",), org=org, member_role="org_admin", name="Olga Orgadmin")
     own_area_service.create_own_area(caller, org, title="IPS", description="",
@@ -66,13 +67,13 @@ def world(app, make_org, make_user, api):
              "slug": "seqf", "code": "1"},
             {"org": org.id, "round_id": closed.id, "evidence_id": link.id, "user_id": leader.id,
              "slug": "seqf", "code": "E1"}]
-    return api.token(caller), real
+    return caller, real
 
 
 def _strategy(operation, mode: GenerationMode, real: list[dict]):
     names = {p.name for p in operation.path_parameters}
     generated = operation.as_strategy(generation_mode=mode)
-    if not names or mode is GenerationMode.NEGATIVE:
+    if not names or mode is GenerationMode.NEGATIVE or not names <= set(real[0]):
         return generated
     aimed = [operation.as_strategy(generation_mode=mode, path_parameters={n: ids[n] for n in names})
              for ids in real]
@@ -96,18 +97,33 @@ def _exercise(operation, token: str, real: list[dict], mode: GenerationMode, see
     return []
 
 
+def _fresh_token(user) -> str:
+    """A new token for each operation: one that revokes tokens or logs out everywhere must not
+    leave every later operation answering 401."""
+    _token, secret = tokens.issue_api_token(user)
+    db.session.commit()
+    return secret
+
+
+ORDER = {"GET": 0, "POST": 1, "PUT": 1, "PATCH": 1, "DELETE": 2}
+
+
 def test_every_operation_keeps_the_contract(app, world):
-    token, real = world
+    caller, real = world
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # reads first, deletions last, so little is gone before it is read
+    operations = sorted((result.ok() for result in schema.get_all_operations()),
+                        key=lambda op: ORDER.get(op.method.upper(), 1))
     assert len(operations) >= 30
     failures: list[str] = []
     statuses: dict[str, set[int]] = {}
     for operation in operations:
         seen = statuses.setdefault(operation.label, set())
+        token = _fresh_token(caller)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             failures += _exercise(operation, token, real, mode, seen)
     assert not failures, "\n\n".join(failures)
-    # the run reached real objects, not only 404s: most operations answered with success at least once
-    succeeded = [label for label, seen in statuses.items() if any(200 <= code < 300 for code in seen)]
-    assert len(succeeded) >= len(operations) * 2 // 3, statuses
+    # the run reached real objects, not only 404s: most reads answered with success at least once
+    reads = [label for label in statuses if label.startswith("GET ")]
+    succeeded = [label for label in reads if any(200 <= code < 300 for code in statuses[label])]
+    assert len(succeeded) >= len(reads) * 3 // 4, statuses
