@@ -84,10 +84,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from seqf.caching import register_no_store
     from seqf.security import register_input_guards, register_security_headers
     from seqf.transactions import register_request_boundary
 
     register_security_headers(app)
+    register_no_store(app)
     register_input_guards(app)
     register_request_boundary(app)
 

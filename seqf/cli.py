@@ -18,6 +18,9 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """seqf — quality work in Supported Employment."""
+    from seqf.server import hide_dev_server_banner
+
+    hide_dev_server_banner()  # `seqf run` answers without a Server header
 
 
 def register(app: Flask) -> None:

@@ -47,7 +47,7 @@ def register_input_guards(app: Flask) -> None:
         rather than fail in the database. JSON bodies are checked by the API's body parser."""
         for values in (request.args, request.form):
             for key, value in values.items(multi=True):
-                if "\x00" in key or "\x00" in value:
+                if "\x00" in (key or "") or "\x00" in (value or ""):  # a broken multipart name is None
                     abort(400)
         for upload in request.files.values():
             if "\x00" in (upload.filename or ""):

@@ -1,7 +1,10 @@
 """The ``operation`` decorator: routing, bearer authentication, body parsing and OpenAPI metadata.
 
 Every API view is declared through it, so the OpenAPI document is generated from the same
-declarations that parse requests; nothing is kept by hand.
+declarations that parse requests; nothing is kept by hand. The statuses an operation can answer
+are mostly derived (401 with a token, 404 with a path id, 400/413/415/422 with a body); ``errors``
+adds the ones only the view knows (403, 409, …). ``tests/web/test_openapi_schemathesis.py`` holds
+every operation to what is declared here.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import Response, g, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest
@@ -21,6 +24,33 @@ from seqf.errors import json_error
 from seqf.models import User
 from seqf.services import tokens
 from seqf.services.errors import ServiceError
+
+
+@dataclass(frozen=True)
+class Query:
+    """A typed query parameter: ``query={"limit": Query.integer("at most this many", 1, 1000)}``.
+
+    A plain string in ``query`` is a free-text parameter with that description.
+    """
+
+    description: str
+    schema: dict = field(default_factory=lambda: {"type": "string"})
+
+    @classmethod
+    def integer(cls, description: str, low: int, high: int) -> Query:
+        return cls(description, {"type": "integer", "minimum": low, "maximum": high})
+
+    @classmethod
+    def choice(cls, description: str, *values: str) -> Query:
+        return cls(description, {"type": "string", "enum": list(values)})
+
+    @classmethod
+    def text(cls, description: str, max_length: int = 200) -> Query:
+        return cls(description, {"type": "string", "maxLength": max_length})
+
+    @classmethod
+    def flag(cls, description: str) -> Query:
+        return cls(description, {"type": "boolean"})
 
 
 @dataclass
@@ -35,8 +65,11 @@ class Operation:
     status: int = 200
     auth: bool = True
     content_type: str = "application/json"
-    query: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str | Query] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
+    bodies: dict[str, Any] = field(default_factory=dict)
+    content_types: tuple[str, ...] = ()
+    rate_limited: bool = False
 
 
 REGISTRY: list[Operation] = []
@@ -108,12 +141,15 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
               body: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               auth: bool = True, content_type: str = "application/json",
-              query: dict[str, str] | None = None, errors: tuple[int, ...] = (),
-              rate_limit: Callable | None = None) -> Callable:
+              query: dict[str, str | Query] | None = None, errors: tuple[int, ...] = (),
+              rate_limit: Callable | None = None, bodies: dict[str, Any] | None = None,
+              content_types: tuple[str, ...] = ()) -> Callable:
     """Declare an API view. The view receives ``body=`` (parsed model) when ``body`` is given and
-    returns a JSON-able value (or a Response); it is serialised with ``status``.
+    returns a JSON-able value (or a Response); it is serialised with ``status`` (204: no body).
 
     ``rate_limit`` is a Flask-Limiter decorator (``limiter.limit(...)``) applied to the route.
+    ``bodies`` documents request bodies a view parses itself (media type → pydantic model), e.g.
+    multipart uploads; ``content_types`` lists the media types of a non-JSON answer (downloads).
     """
 
     def decorator(view: Callable) -> Callable:
@@ -136,6 +172,10 @@ def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
                 return json_error(exc.status, exc.code, exc.message, exc.fields)
             if hasattr(result, "status_code"):
                 return result
+            if status == 204:
+                empty = Response(status=204)
+                del empty.headers["Content-Type"]
+                return empty
             return jsonify(result), status
 
         from seqf.api import bp
@@ -143,7 +183,8 @@ def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
         view_function = rate_limit(wrapper) if rate_limit else wrapper
         bp.add_url_rule(rule, endpoint, view_function, methods=[method])
         REGISTRY.append(Operation(rule, method, endpoint, summary, tag, body, response, status, auth,
-                                  content_type, query or {}, errors))
+                                  content_type, query or {}, errors, bodies or {}, content_types,
+                                  rate_limit is not None))
         return wrapper
 
     return decorator

@@ -16,10 +16,11 @@ from pydantic import BaseModel, StringConstraints
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from seqf import permissions
-from seqf.api.core import ApiError, current_api_user, operation, parse_body
+from seqf.api.core import ApiError, Query, current_api_user, operation, parse_body
 from seqf.api.schemas import Strict
 from seqf.evidence.views import attachment
 from seqf.extensions import db
+from seqf.filetypes import IMAGES, LEGACY_OFFICE, ODF, OOXML, TEXT
 from seqf.models import Evidence, Organisation
 from seqf.services import evidence as evidence_service
 from seqf.services.evidence import LEVELS, tag_code, tags_of
@@ -35,6 +36,21 @@ class LinkCreate(Strict):
     url: Url
     description: Description = ""
     tags: Tags = []
+
+
+class EvidenceUpload(BaseModel):
+    """The multipart form of ``POST /organisations/{org}/evidence`` (documentation of the fields)."""
+
+    file: bytes
+    title: Title
+    description: Description = ""
+    tags: list[Annotated[str, StringConstraints(max_length=40)]] = []
+
+
+class FileUpload(BaseModel):
+    """The multipart form of ``POST /evidence/{id}/file``: the new version."""
+
+    file: bytes
 
 
 class EvidenceChange(Strict):
@@ -100,7 +116,8 @@ def _writable(evidence_id: int) -> Evidence:
 @operation("/organisations/<int:org>/evidence", "POST", tag="evidence", response=EvidenceOut, status=201,
            summary="Add evidence: multipart/form-data (file, title, description, tags) or JSON "
                    "{title, url, description, tags} for a link (org_admin, leader, staff)",
-           errors=(400, 403, 404, 413, 415, 422))
+           errors=(400, 403, 404, 413, 415, 422),
+           bodies={"multipart/form-data": EvidenceUpload, "application/json": LinkCreate})
 def create_evidence(org: int):
     actor = current_api_user()
     organisation = permissions.organisation_or_404(actor, org, permissions.can_write_evidence)
@@ -146,7 +163,7 @@ def _create_from_multipart(actor, organisation: Organisation) -> Evidence:
 
 @operation("/evidence/<int:evidence_id>/file", "POST", tag="evidence", response=EvidenceOut, status=201,
            summary="Upload a new version of the file (multipart field «file»); earlier versions are kept",
-           errors=(403, 404, 409, 413, 422))
+           errors=(403, 404, 409, 413, 422), bodies={"multipart/form-data": FileUpload})
 def replace_evidence_file(evidence_id: int):
     evidence = _writable(evidence_id)
     _form, files = _multipart()
@@ -160,9 +177,15 @@ def replace_evidence_file(evidence_id: int):
 
 # --- reading and changing -------------------------------------------------------------------------
 
-LIST_QUERY = {"q": "search in titles and descriptions", "area": "area code, e.g. 5", "step": "step 1–5",
-              "kind": "file or link", "archived": "true to list archived evidence instead",
-              "limit": "at most this many (default and max 1000)", "offset": "skip this many"}
+LIST_QUERY = {"q": Query.text("search in titles and descriptions"), "area": Query.text("area code, e.g. 5", 8),
+              "step": Query.integer("step 1–5", LEVELS.start, LEVELS.stop - 1),
+              "kind": Query.choice("file or link", *evidence_service.KINDS),
+              "archived": Query.flag("true to list archived evidence instead"),
+              "limit": Query.integer("at most this many (default and max 1000)", 1, 1000),
+              "offset": Query.integer("skip this many", 0, 10**9)}
+# what a download can be: every type an upload is accepted as (seqf.filetypes)
+FILE_TYPES = ("application/pdf", *IMAGES, *(t for t, _ext in OOXML.values()), *ODF, *LEGACY_OFFICE.values(),
+              *dict.fromkeys(TEXT.values()))
 
 
 @operation("/organisations/<int:org>/evidence", tag="evidence", response=list[EvidenceOut],
@@ -220,9 +243,9 @@ def change_evidence(evidence_id: int, body: EvidenceChange):
     return evidence_out(evidence)
 
 
-@operation("/evidence/<int:evidence_id>/file", tag="evidence", content_type="application/octet-stream",
-           summary="The file as an attachment (latest version, or ?version=N)", query={"version": "version number"},
-           errors=(404, 422))
+@operation("/evidence/<int:evidence_id>/file", tag="evidence", content_types=FILE_TYPES,
+           summary="The file as an attachment (latest version, or ?version=N)",
+           query={"version": Query.integer("version number", 1, 10**6)}, errors=(404, 422))
 def download_evidence_file(evidence_id: int):
     evidence = _readable(evidence_id)
     if evidence.is_link:

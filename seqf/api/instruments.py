@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from seqf import permissions
-from seqf.api.core import ApiError, current_api_user, operation
+from seqf.api.core import ApiError, Query, current_api_user, operation
 from seqf.instruments import LANGUAGES, area_as_dict, definition_as_api
 from seqf.models import OwnArea
 from seqf.services import instruments as instrument_service
 from seqf.services import own_areas as own_area_service
+from seqf.urls import MAX_ID
 
 Text = Annotated[str, StringConstraints(max_length=5000)]
 
@@ -30,7 +31,7 @@ class IndicatorOut(BaseModel):
     text: str
 
 
-class StepOut(BaseModel):
+class InstrumentStepOut(BaseModel):
     level: int
     title: str
     indicators: list[IndicatorOut]
@@ -39,7 +40,7 @@ class StepOut(BaseModel):
 class AreaOut(BaseModel):
     code: str
     title: str
-    steps: list[StepOut]
+    steps: list[InstrumentStepOut]
     own: bool | None = None
 
 
@@ -64,6 +65,9 @@ class OwnAreaOut(AreaOut):
     id: int
     description: str
     active: bool
+
+
+LANG = Query.choice("nb (default) or en", *LANGUAGES)
 
 
 def _lang() -> str:
@@ -93,7 +97,7 @@ def own_area_out(own_area: OwnArea) -> dict:
 
 
 @operation("/instruments", summary="The current version of every instrument", tag="instruments",
-           response=list[InstrumentOut], query={"lang": "nb (default) or en"}, errors=(422,))
+           response=list[InstrumentOut], query={"lang": LANG}, errors=(422,))
 def list_instruments():
     lang = _lang()
     return [{"slug": i.slug, "version": i.version, "title": i.title(lang), "scale": i.scale}
@@ -102,8 +106,8 @@ def list_instruments():
 
 @operation("/instruments/<slug>", summary="An instrument's areas, steps and key indicators", tag="instruments",
            response=InstrumentDetailOut, errors=(404, 422),
-           query={"lang": "nb (default) or en",
-                  "organisation": "an organisation id: add its active own areas, marked own: true"})
+           query={"lang": LANG, "organisation": Query.integer(
+               "an organisation id: add its active own areas, marked own: true", 1, MAX_ID)})
 def get_instrument(slug: str):
     lang, org_id = _lang(), _organisation_param()
     instrument = instrument_service.current_instrument(slug)
@@ -115,7 +119,7 @@ def get_instrument(slug: str):
 
 
 @operation("/instruments/<slug>/areas/<code>", summary="One area of an instrument", tag="instruments",
-           response=AreaOut, errors=(404, 422), query={"lang": "nb (default) or en"})
+           response=AreaOut, errors=(404, 422), query={"lang": LANG})
 def get_instrument_area(slug: str, code: str):
     lang = _lang()
     defn = instrument_service.definition_of(instrument_service.current_instrument(slug))

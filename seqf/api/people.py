@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from seqf import permissions
 from seqf.api import schemas as s
-from seqf.api.core import ApiError, current_api_user, operation
+from seqf.api.core import ApiError, Query, current_api_user, operation
 from seqf.audit_text import event_text
 from seqf.extensions import db
 from seqf.models import Membership, OneTimeToken, User
@@ -164,7 +164,7 @@ def withdraw_invitation(org: int, invitation_id: int):
 
 @operation("/organisations/<int:org>/audit-events", summary="Audit events, newest first (org_admin, leader)",
            tag="organisations", response=list[s.AuditEventOut], errors=(403, 404),
-           query={"limit": "at most this many events (default 100, max 1000)"})
+           query={"limit": Query.integer("at most this many events (default 100)", 1, 1000)})
 def list_audit_events(org: int):
     from flask import request
 

@@ -37,9 +37,9 @@ def create_organisation(actor: User, *, name: str) -> Organisation:
     name = " ".join(name.split())
     if not name:
         raise RuleViolation(_("Enter a name."), fields={"name": _("Required.")})
-    exists = db.session.scalar(
-        sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower())
-    )
+    # the exact name too: SQLite's lower() folds only ASCII, so "Ålesund" would not even find "Ålesund"
+    exists = db.session.scalar(sa.select(Organisation).where(sa.or_(
+        Organisation.name == name, sa.func.lower(Organisation.name) == name.lower())).limit(1))
     if exists is not None:
         raise RuleViolation(_("An organisation with this name already exists."),
                             fields={"name": _("Already in use.")}, code="name_taken")

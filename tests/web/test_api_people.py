@@ -496,4 +496,5 @@ def test_openapi_describes_the_people_contract(client):
         assert method in paths[path], (path, method)
     assert paths["/tokens"]["post"]["responses"].keys() >= {"201", "401", "400", "422"}
     parameters = paths["/organisations/{org}/members"]["post"]["parameters"]
-    assert {"name": "org", "in": "path", "required": True, "schema": {"type": "integer"}} in parameters
+    assert {"name": "org", "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}} in parameters
