@@ -53,7 +53,7 @@ def _save(round_: Round, area: dict, posted: AreaData):
     for level, title, upload in uploads:
         evidence = evidence_service.add_file_evidence(
             current_user, round_.organisation, title=title, filename=upload.filename or "", data=upload.read(),
-            tags=[f"{area['code']}.{level}"])
+            tags=[f"{area['code']}.{level}"], round_id=round_.id)
         steps[level].evidence_ids.append(evidence.id)
     rounds.save_answers(current_user, response, [posted])
     return response
