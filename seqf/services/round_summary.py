@@ -119,7 +119,7 @@ def compute_snapshot(round_: Round, previous: RoundSnapshot | None = None) -> Ro
 
 def take_snapshot(actor: User, round_: Round) -> RoundSnapshot:
     """Called when the round is closed: store what this close releases (possibly nothing new)."""
-    snapshot = compute_snapshot(round_, released_snapshot(round_))
+    snapshot = compute_snapshot(round_, _snapshots(round_, released_only=True))
     db.session.add(snapshot)
     db.session.flush()
     if snapshot.released:
