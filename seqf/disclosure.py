@@ -11,9 +11,10 @@ Who is "known": a response by someone who can read aggregates (a leader or organ
 the organisation) is known to its reader, so it never helps reach the threshold (it still counts in
 the figures). Only submitted responses with at least one answered area count at all.
 
-The rule holds for the round as a whole and for each area on its own: an area is released when at
-least ``threshold`` answers to it come from staff, and its release changes only when its answers
-from staff changed by at least ``threshold`` since it was last released.
+Each area is judged on its own: an area is released when at least ``threshold`` answers to it come
+from staff, and its release changes only when its answers from staff changed by at least
+``threshold`` since it was last released. Submitted responses never change, so a release only
+ever grows, in steps of at least ``threshold`` unknown answers.
 """
 
 from __future__ import annotations
@@ -57,23 +58,16 @@ def decide_release(responses: Iterable[Counted], threshold: int, previous_ids: I
                    previous_areas: Mapping[str, Iterable[int]], area_codes: Iterable[str]) -> Decision:
     """The release after a close.
 
-    ``previous_ids`` are the responses of the round-level release in force (None: nothing released
-    yet) and ``previous_areas`` the responses behind each area's release in force.
+    ``previous_ids`` are the responses counted at the latest release (None: nothing released yet),
+    ``previous_areas`` the responses behind each area's release in force. Each area is judged on
+    its own, so an area that reaches the threshold is never held back by the others.
     """
     responses = list(responses)
     readers = {r.id for r in responses if r.reader}
     ids = frozenset(r.id for r in responses)
     kept = {code: frozenset(ids_) for code, ids_ in previous_areas.items()}
     staff = len(ids - readers)
-    if previous_ids is None:
-        grown = staff
-    else:
-        grown = unknown_difference(ids, previous_ids, readers)
     needed = max(0, threshold - staff) if previous_ids is None else 0
-    if staff < threshold or grown < threshold:
-        return Decision(released=False, needed=needed,
-                        response_ids=frozenset(previous_ids) if previous_ids is not None else frozenset(),
-                        areas=kept)
     areas = dict(kept)
     changed: set[str] = set()
     for code in area_codes:
@@ -83,4 +77,8 @@ def decide_release(responses: Iterable[Counted], threshold: int, previous_ids: I
         if unknown_difference(answered, kept.get(code, ()), readers) >= threshold:
             areas[code] = answered
             changed.add(code)
+    if not changed:
+        return Decision(released=False, needed=needed,
+                        response_ids=frozenset(previous_ids) if previous_ids is not None else frozenset(),
+                        areas=kept)
     return Decision(released=True, needed=0, response_ids=ids, areas=areas, changed=changed)

@@ -191,6 +191,7 @@ def summary_out(round_: Round) -> dict:
     summary = round_service.round_summary(round_)
     summary["released_at"] = _iso(summary["released_at"])
     summary.pop("stale_close_at", None)
+    summary.pop("closed_unreleased", None)
     for area in summary["areas"]:
         area["released_at"] = _iso(area["released_at"])
     return summary

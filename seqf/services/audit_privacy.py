@@ -6,6 +6,7 @@ organisation's log — page and API — reads them through ``mask_events``:
 
 - evidence uploaded from a round's fill form: while that round is open, the actor is hidden from
   everyone but the uploader, as in the library (``evidence.uploader_hidden``);
+- starting a response: the actor is hidden (the time would match that of an upload);
 - events about a response other than starting and submitting it (whose actor the progress list
   already names): the summary and the data are replaced by a neutral text, so no area, step or
   score of a named person is ever listed.
@@ -39,7 +40,7 @@ class MaskedEvent:
     def __init__(self, event: AuditEvent, *, hide_actor: bool = False, neutral_summary: str | None = None):
         self._event = event
         self.actor_hidden = hide_actor
-        self.actor = HiddenActor(str(_l("Hidden while the round is open"))) if hide_actor else event.actor
+        self.actor = HiddenActor(str(_l("Hidden (a round participant)"))) if hide_actor else event.actor
         self.actor_id = None if hide_actor else event.actor_id
         self.summary = neutral_summary if neutral_summary is not None else event.summary
         self.data = {} if neutral_summary is not None else event.data
@@ -68,6 +69,9 @@ def mask_events(events: Iterable[AuditEvent], reader: User) -> list:
     shown: list = []
     for event in events:
         if event.object_type == "evidence" and event.object_id in hidden and event.actor_id != reader.id:
+            shown.append(MaskedEvent(event, hide_actor=True))
+        elif event.action == "response.started" and event.actor_id != reader.id:
+            # who started when would match the time of an upload from the fill form
             shown.append(MaskedEvent(event, hide_actor=True))
         elif event.action.startswith("response.") and event.action not in PUBLIC_RESPONSE_ACTIONS:
             shown.append(MaskedEvent(event, neutral_summary=str(_l("A participant's response was changed"))))

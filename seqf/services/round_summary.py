@@ -177,6 +177,7 @@ def round_summary(round_: Round, with_comments: bool = True) -> dict:
         "withheld": release is None, "released_at": release.taken_at if release else None,
         "counted": release.counted if release else None,
         "needed": latest.needed if latest is not None and release is None else None,
+        "closed_unreleased": latest is not None and release is None,
         "stale_close_at": (latest.taken_at if latest is not None and release is not None and latest.id != release.id
                            and round_.state == RoundState.closed else None),
         "areas": [],
