@@ -157,8 +157,8 @@ def build() -> dict:
     round_service.record_consensus(leader, round_, [
         assessments.AreaData(area=code, justification="Drøftet i personalmøtet.", steps=[
             assessments.StepData(level=level, met=True, evidence_ids=[library[0].id])
-            for level in range(1, steps_met + 1)])
-        for code, steps_met in prefill.items()])
+            for level in range(1, found["steps_met"] + 1)])
+        for code, found in prefill.items()])
     db.session.commit()
     return {"round_id": round_.id, "leader": (leader.id, leader.email), "seconds": time.perf_counter() - started,
             "rows": {"responses": len(response_ids), **rows}}

@@ -37,8 +37,10 @@ class HiddenActor:
 class MaskedEvent:
     """An audit event as the reader may see it; every other attribute reads through to the event."""
 
-    def __init__(self, event: AuditEvent, *, hide_actor: bool = False, neutral_summary: str | None = None):
+    def __init__(self, event: AuditEvent, *, hide_actor: bool = False, neutral_summary: str | None = None,
+                 hide_object: bool = False):
         self._event = event
+        self.object_id = None if hide_object else event.object_id
         self.actor_hidden = hide_actor
         self.actor = HiddenActor(str(_l("Hidden (a round participant)"))) if hide_actor else event.actor
         self.actor_id = None if hide_actor else event.actor_id
@@ -71,8 +73,9 @@ def mask_events(events: Iterable[AuditEvent], reader: User) -> list:
         if event.object_type == "evidence" and event.object_id in hidden and event.actor_id != reader.id:
             shown.append(MaskedEvent(event, hide_actor=True))
         elif event.action == "response.started" and event.actor_id != reader.id:
-            # who started when would match the time of an upload from the fill form
-            shown.append(MaskedEvent(event, hide_actor=True))
+            # who started when would match the time of an upload from the fill form; the response id
+            # would name them through the later ``response.submit`` event
+            shown.append(MaskedEvent(event, hide_actor=True, hide_object=True))
         elif event.action.startswith("response.") and event.action not in PUBLIC_RESPONSE_ACTIONS:
             shown.append(MaskedEvent(event, neutral_summary=str(_l("A participant's response was changed"))))
         else:

@@ -305,6 +305,8 @@ def test_audit_log_names_no_area_for_a_persons_response(client, auth, api, org):
     events = api.get(f"/api/v1/organisations/{org.org.id}/audit-events", org.leader).get_json()
     assert not any("area 5" in e["summary"] for e in events)
     assert any(e["action"] == "response.saved" for e in events)
+    started = [e for e in events if e["action"] == "response.started"]
+    assert started and all(e["actor_id"] is None and e["object_id"] is None for e in started)
 
 
 def test_results_and_prefill_stay_empty_while_the_round_is_open(client, api, org, attacker):
