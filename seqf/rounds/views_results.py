@@ -75,7 +75,7 @@ def _attachment(body, mimetype: str, round_id: int, extension: str) -> Response:
 def export_csv(round_id: int):
     round_ = round_or_404(round_id, lead=True)
     header, rows = _table(round_, _released_summary(round_))
-    return _attachment(exports.to_csv(header, rows), "text/csv; charset=utf-8", round_id, "csv")
+    return _attachment(exports.to_csv(header, rows), "text/csv", round_id, "csv")  # Werkzeug adds charset=utf-8
 
 
 @bp.get("/rounds/<int:round_id>/export.xlsx")

@@ -4,7 +4,7 @@ The anonymity threshold protects only if the people behind the answers are real 
 organisation admin could invite accounts of their own and make them participants; the defence is
 that everyone sees the list: each name, whether that person reads the results (leaders and
 organisation admins: their answers do not count towards the threshold), who joined the
-organisation shortly before or during the round, who was added after the round opened, and who
+organisation shortly before or during the round (not when it was set up), who was added after the round opened, and who
 is no longer a member.
 """
 
@@ -19,7 +19,8 @@ from seqf.extensions import db
 from seqf.models import Membership, Round, RoundParticipant, User
 from seqf.services.round_summary import READER_ROLES
 
-NEW_MEMBER_DAYS = 30  # joined this close to the round's opening (or later): marked as new
+NEW_MEMBER_DAYS = 30  # joined this close to the round's opening (or later): marked as new ...
+FOUNDING = dt.timedelta(days=1)  # ... unless they joined when the organisation was set up
 LATE_ADDITION = dt.timedelta(minutes=5)  # invited this long after the round opened: marked as added
 
 
@@ -51,7 +52,7 @@ def round_participants(round_: Round) -> Participants:
         .where(RoundParticipant.round_id == round_.id).order_by(User.name, User.id)
     ).all()
     opened = round_.created_at
-    recent = opened - dt.timedelta(days=NEW_MEMBER_DAYS)
+    recent = max(opened - dt.timedelta(days=NEW_MEMBER_DAYS), round_.organisation.created_at + FOUNDING)
     return Participants([Participant(
         name=name, reads_results=role in READER_ROLES,
         added_at=invited_at if invited_at > opened + LATE_ADDITION else None,

@@ -8,6 +8,7 @@ obtains are the same or differ by at least the threshold number of answers from 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from types import SimpleNamespace
@@ -16,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from seqf.extensions import db
-from seqf.models import Evidence, Round, RoundParticipant
+from seqf.models import Evidence, Membership, Round, RoundParticipant
 from tests.web.helpers import text
 from tests.web.round_helpers import answer, close, link_evidence, open_round, reopen
 
@@ -211,6 +212,11 @@ def test_sock_puppets_are_shown_to_the_participants(client, auth, make_user, org
     The threshold cannot tell a puppet from a colleague; the defence is that the colleague sees,
     before answering, who takes part, who is new in the organisation, and who reads the results.
     """
+    year = dt.timedelta(days=365)  # an established organisation and staff; the puppets are new
+    org.org.created_at -= year
+    for membership in db.session.scalars(db.select(Membership).where(Membership.organisation_id == org.org.id)):
+        membership.created_at -= year
+    db.session.commit()
     puppets = [make_user(org=org.org, member_role="staff", name=f"Dukke {i}", language="en") for i in (1, 2)]
     round_ = open_round(org.admin, org.org, title="Puppet round",
                         participant_ids=[org.admin.id, org.staff[0].id, *(p.id for p in puppets)])
@@ -222,7 +228,7 @@ def test_sock_puppets_are_shown_to_the_participants(client, auth, make_user, org
             item = re.search(rf"<li[^>]*><span>{puppet.name}</span>(.*?)</li>", listed, re.S).group(1)
             assert "member since" in item  # joined just before the round: marked
         admin_item = re.search(r"<li[^>]*><span>Ola Orgadmin</span>(.*?)</li>", listed, re.S).group(1)
-        assert "reads the results" in admin_item
+        assert "reads the results" in admin_item and "member since" not in admin_item
         assert " open" in listed.split(">")[0]  # opened by itself because something needs attention
 
 
