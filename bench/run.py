@@ -157,8 +157,8 @@ def build() -> dict:
     round_service.record_consensus(leader, round_, [
         assessments.AreaData(area=code, justification="Drøftet i personalmøtet.", steps=[
             assessments.StepData(level=level, met=True, evidence_ids=[library[0].id])
-            for level in range(1, steps_met + 1)])
-        for code, steps_met in prefill.items()])
+            for level in range(1, found["steps_met"] + 1)])
+        for code, found in prefill.items()])
     db.session.commit()
     return {"round_id": round_.id, "leader": (leader.id, leader.email), "seconds": time.perf_counter() - started,
             "rows": {"responses": len(response_ids), **rows}}
@@ -312,10 +312,9 @@ def report(runs: dict[str, tuple[dict, list]], load: tuple[float, float]) -> str
         lines.append(f"| {name} | build the data set (once) | {built['seconds'] * 1000:,.0f} | – | – |")
         for label, median, fastest, count in results:
             lines.append(f"| {name} | `{label}` | {median:,.1f} | {fastest:,.1f} | {count} |")
-    lines += ["", "Reading the table: `round_summary()` lets the database count the submitted answers per area "
-              "and score (one `GROUP BY` over the stored `score`; `claimed` and `score` are computed when an "
-              "answer is saved), so Python handles at most six rows per area whatever the number of responses; "
-              "the comments are one more query, made only when the aggregates are shown. `round_results()` adds "
+    lines += ["", "Reading the table: `round_summary()` reads the snapshot stored when the round was closed "
+              "(the aggregates are computed once, at close, from the stored `score` of each answer), so a "
+              "page costs the same whatever the number of responses. `round_results()` adds "
               "the consensus and the previous round. On the pages most of the time is template rendering: the "
               "overview and summary list all 1,001 participants by name (who has submitted, never what).", ""]
     return "\n".join(lines)

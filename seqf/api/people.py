@@ -13,7 +13,7 @@ from seqf.audit_text import event_text
 from seqf.extensions import db
 from seqf.models import Membership, OneTimeToken, User
 from seqf.security import login_rate_limit
-from seqf.services import accounts, audit, tokens
+from seqf.services import accounts, audit, audit_privacy, tokens
 from seqf.services import organisations as organisation_service
 
 
@@ -173,7 +173,8 @@ def list_audit_events(org: int):
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
         raise ApiError(422, "validation_failed", _("limit must be a number from 1 to 1000."),
                        {"limit": "1–1000"})
-    events = db.session.scalars(audit.events_for_organisation(org).limit(int(limit)))
+    events = audit_privacy.mask_events(db.session.scalars(audit.events_for_organisation(org).limit(int(limit))),
+                                       current_api_user())
     return [{"at": e.at.isoformat().replace("+00:00", "Z"), "actor_id": e.actor_id, "action": e.action,
              "object_type": e.object_type, "object_id": e.object_id, "summary": e.summary,
              "text": event_text(e)}

@@ -189,12 +189,13 @@ class MyResponseOut(BaseModel):
 
 
 class AreaSummaryOut(BaseModel):
-    """Aggregates of one area; when ``withheld`` every aggregate and ``comments`` is null."""
+    """Aggregates of one area from the released snapshot; when ``withheld`` every figure is null, the count too."""
 
     area: str
     own: bool
-    responses: int
+    responses: int | None
     withheld: bool
+    released_at: dt.datetime | None
     distribution: dict[str, int] | None
     median: float | None
     spread: int | None
@@ -208,6 +209,9 @@ class SummaryOut(BaseModel):
     submitted: int
     threshold: int
     withheld: bool
+    released_at: dt.datetime | None
+    counted: int | None
+    needed: int | None
     areas: list[AreaSummaryOut]
 
 
@@ -226,6 +230,7 @@ class ConsensusOut(BaseModel):
     max_total: int
     assessments: list[AreaAssessmentOut]
     prefill: dict[str, int]
+    prefill_evidence: dict[str, dict[str, list[int]]]
 
 
 class ResultAreaOut(ConsensusAreaOut):

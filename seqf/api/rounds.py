@@ -2,8 +2,9 @@
 
 A round is visible to members of its organisation (and to its participants); another
 organisation's round answers 404. Leading operations need ``leader`` or ``org_admin`` (403 for
-other members). A participant only ever reads their own answers; leaders get aggregates, withheld
-below the anonymity threshold, and never who answered what.
+other members). A participant only ever reads their own answers; leaders get aggregates only from
+the snapshot released when the round is closed (see ``seqf.services.round_summary``), never who
+answered what.
 """
 
 from __future__ import annotations
@@ -201,18 +202,18 @@ def submit_my_response(round_id: int):
 # --- leading: summary, consensus, results --------------------------------------------------------
 
 def summary_out(round_: Round) -> dict:
-    """``round_summary`` with one shape per area: aggregates and comments are null when withheld."""
+    """``round_summary`` of the released snapshot: every figure of a withheld area is null, its count too."""
     summary = round_service.round_summary(round_)
+    summary["released_at"] = _iso(summary["released_at"])
+    summary.pop("stale_close_at", None)
+    summary.pop("closed_unreleased", None)
     for area in summary["areas"]:
-        area["withheld"] = bool(area.get("withheld", False))
-        area.setdefault("comments", None)
-        if area["withheld"]:
-            area["comments"] = None
+        area["released_at"] = _iso(area["released_at"])
     return summary
 
 
 @operation("/rounds/<int:round_id>/summary",
-           summary="Aggregates per area; withheld (null) below the anonymity threshold (leader, org_admin)",
+           summary="Aggregates per area from the snapshot released at close; null while withheld (leader, org_admin)",
            tag="rounds", response=s.SummaryOut, errors=(403, 404))
 def get_summary(round_id: int):
     round_, _user = _leading(round_id)
@@ -224,7 +225,10 @@ def consensus_out(round_: Round) -> dict:
     recorded = round_service.consensus_of(round_)
     result["assessments"] = [assessments.as_dict(recorded[row["area"]]) for row in result["areas"]
                              if row["area"] in recorded]
-    result["prefill"] = round_service.consensus_prefill(round_)
+    prefill = round_service.consensus_prefill(round_)
+    result["prefill"] = {area: found["steps_met"] for area, found in prefill.items()}
+    result["prefill_evidence"] = {area: {str(step): ids for step, ids in found["evidence"].items()}
+                                  for area, found in prefill.items()}
     return result
 
 

@@ -20,7 +20,19 @@ def _register(state) -> None:
     state.app.add_template_filter(format_size, "filesize")
     state.app.add_template_filter(label_for, "filetype_label")
     state.app.add_template_global(tags_of, "evidence_tags")
+    state.app.add_template_global(uploader_of, "uploader_of")
     add_entry("evidence.index", _l("Evidence"), permissions.can_see_organisation)
+
+
+def uploader_of(evidence, person):
+    """``person`` (who added the evidence or a file of it), or None while it must stay hidden from the reader."""
+    from flask_login import current_user
+
+    from seqf.services.evidence import uploader_hidden
+
+    if person is None or uploader_hidden(evidence, current_user):
+        return None
+    return person
 
 
 bp.record_once(_register)

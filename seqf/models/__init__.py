@@ -9,7 +9,7 @@ from seqf.models.evidence import Evidence, EvidenceFile, EvidenceTag
 from seqf.models.instruments import Instrument, OwnArea
 from seqf.models.mail import OutboxMessage
 from seqf.models.organisations import Membership, Organisation
-from seqf.models.rounds import Response, Round, RoundParticipant
+from seqf.models.rounds import Response, Round, RoundParticipant, RoundSnapshot
 from seqf.models.sessions import FailedLogin, LoginSession
 from seqf.models.tokens import ApiToken, OneTimeToken
 
@@ -25,6 +25,7 @@ __all__ = [
     "Response",
     "ResponseState",
     "Round",
+    "RoundSnapshot",
     "RoundParticipant",
     "RoundState",
     "StepAssessment",

@@ -29,6 +29,9 @@ class Evidence(TimestampMixin, Base):
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     archived: so.Mapped[bool] = so.mapped_column(default=False)
+    # set when uploaded from a round's fill form: the uploader is hidden from others while that round
+    # is open, so the library cannot tell which participant documented which step
+    round_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("rounds.id", ondelete="SET NULL"))
 
     organisation: so.Mapped[Organisation] = so.relationship()
     created_by: so.Mapped[User | None] = so.relationship()

@@ -78,3 +78,29 @@ class Response(TimestampMixin, Base):
         sa.UniqueConstraint("round_id", "user_id", name="round_user"),
         sa.CheckConstraint("state != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
     )
+
+
+class RoundSnapshot(Base):
+    """What a close of the round released to leaders: the only source of a round's aggregates.
+
+    One row per close. ``released`` is false when the close brought too few new answers from staff
+    (the previous release, if any, stays in force). ``areas`` holds, per area, the release in force
+    after this close: ``{"responses", "distribution", "median", "spread", "disagreement", "comments",
+    "evidence": {step: [ids]}, "response_ids", "released_at"}``, or nothing for a withheld area.
+    ``response_ids`` are kept so the next close can tell how many answers are new; they never leave
+    the server.
+    """
+
+    __tablename__ = "round_snapshots"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    taken_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    released: so.Mapped[bool] = so.mapped_column(default=False)
+    counted: so.Mapped[int] = so.mapped_column(default=0)  # submitted with at least one answered area
+    eligible: so.Mapped[int] = so.mapped_column(default=0)  # of those, by people who cannot read aggregates
+    needed: so.Mapped[int] = so.mapped_column(default=0)  # more answers from staff needed for a release
+    response_ids: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    areas: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+
+    round: so.Mapped[Round] = so.relationship()

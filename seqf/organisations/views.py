@@ -12,7 +12,7 @@ from seqf.extensions import db
 from seqf.models import AuditEvent, Membership
 from seqf.organisations import bp
 from seqf.organisations.forms import InviteForm, MemberRoleForm, SettingsForm
-from seqf.services import audit
+from seqf.services import audit, audit_privacy
 from seqf.services import organisations as organisation_service
 from seqf.services.overview import organisation_status
 from seqf.web import Refused, attempt, paginate
@@ -135,4 +135,5 @@ def audit_events(org_id: int):
     organisation = permissions.organisation_or_404(current_user, org_id, permissions.can_read_audit)
     query = audit.events_for_organisation(org_id).options(sa.orm.joinedload(AuditEvent.actor))
     page = paginate(query, 50)
+    page.items = audit_privacy.mask_events(page.items, current_user)
     return render_template("organisations/audit.html", organisation=organisation, page=page)

@@ -1,7 +1,12 @@
 """CSV and XLSX exports of a round's aggregates: per area the number of responses, the distribution
 of scores 0–5, the median, the disagreement flag and the agreed consensus — never an individual's
-answer. Areas withheld under the anonymity threshold are exported as withheld. Pure functions over
-the dicts the round services return.
+answer. The figures come from the released snapshot (``round_summary``), like every other view;
+withheld areas are exported as withheld, their number of answers included. Pure functions over the
+dicts the round services return.
+
+The CSV is written for Norwegian Excel, which opens a double-clicked file with the system's list
+separator and decimal sign: UTF-8 with a byte order mark (so æøå survive), ``;`` between fields,
+a decimal comma, and CRLF line ends.
 """
 
 from __future__ import annotations
@@ -39,7 +44,8 @@ def aggregate_rows(summary: dict, consensus: dict, titles: dict[str, str], withh
             figures += [entry["median"], yes_no[0] if entry["disagreement"] else yes_no[1]]
         row = agreed.get(code)
         recorded = [row["claimed"], row["score"]] if row and row["recorded"] else [None, None]
-        rows.append([code, titles.get(code, ""), own, entry["responses"], *figures, *recorded])
+        responses = withheld_text if withheld else entry["responses"]
+        rows.append([code, titles.get(code, ""), own, responses, *figures, *recorded])
     return rows
 
 
@@ -50,14 +56,23 @@ def _safe(value: Cell) -> Cell:
     return value
 
 
-def to_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
-    """Comma-separated, UTF-8, one header row; empty cells for missing values."""
+def _csv_cell(value: Cell) -> str | int:
+    """Empty for missing values; a decimal comma for fractions (2.5 → "2,5"), as Norwegian Excel reads them."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return (str(int(value)) if value.is_integer() else repr(value)).replace(".", ",")
+    return _safe(value)
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
+    """UTF-8 with BOM, ``;``-separated, decimal comma, CRLF; one header row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_safe(h) for h in header])
     for row in rows:
-        writer.writerow(["" if value is None else _safe(value) for value in row])
-    return buffer.getvalue()
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(header: Sequence[str], rows: Sequence[Sequence[Cell]], *, sheet_title: str,

@@ -1,9 +1,9 @@
 """Demo rounds for «Jobbvei AS», made through the services.
 
-Two closed rounds with their consensus (the autumn two years back and last spring, so the results
-show the change since the previous round) and one open round where two of the four participants
-have submitted (so the leader sees the anonymity message). Added only when the organisation has no
-rounds yet, so ``seqf demo-data`` can run again.
+Two closed rounds with their consensus and a released snapshot (the autumn two years back and last
+spring, so the results show the change since the previous round) and one open round where two of
+the four participants have submitted (so the leader sees progress only, no aggregates). Added only
+when the organisation has no rounds yet, so ``seqf demo-data`` can run again.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from seqf import clock, demo
 from seqf.evidence import demo as evidence_demo  # noqa: F401 - registers its loader first: evidence to link
 from seqf.extensions import db
-from seqf.models import MailState, Organisation, OutboxMessage, Round, User
+from seqf.models import MailState, Organisation, OutboxMessage, Round, RoundSnapshot, User
 from seqf.services import evidence as evidence_service
 from seqf.services import rounds
 from seqf.services.assessments import AreaData, StepData
@@ -101,6 +101,10 @@ def _historic_round(leader: User, organisation: Organisation, title: str, closes
     when = dt.datetime.combine(closes_on, dt.time(12), tzinfo=dt.UTC)
     round_.closes_on, round_.created_at = closes_on, when - dt.timedelta(days=21)
     round_.closed_at = round_.consensus_recorded_at = when + dt.timedelta(days=1)
+    for snapshot in db.session.scalars(sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_.id)):
+        snapshot.taken_at = round_.closed_at  # released back then, when the round was closed
+        snapshot.areas = {code: {**entry, "released_at": round_.closed_at.isoformat()}
+                          for code, entry in snapshot.areas.items()}
     for message in db.session.scalars(sa.select(OutboxMessage).where(
             OutboxMessage.dedupe_key.like(f"round-invite:{round_.id}:%"))):
         message.state, message.sent_at = MailState.sent, round_.created_at  # mailed back then

@@ -7,7 +7,7 @@ from flask_babel import format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from seqf import aggregation, clock, workflow
+from seqf import clock, workflow
 from seqf.extensions import db
 from seqf.models import Evidence, Response, ResponseState, Round, RoundParticipant, RoundState
 from seqf.rounds import forms
@@ -196,9 +196,21 @@ def member_context(round_: Round) -> dict:
     return {"round": round_, "organisation": round_.organisation, **_own_status(round_)}
 
 
-def _prefill(area: dict, steps_met: int) -> AreaData:
+def _prefill(area: dict, steps_met: int, evidence: dict[int, list[int]] | None = None) -> AreaData:
+    """The suggestion: steps met from the staff median, and per step the evidence staff linked."""
     return AreaData(area=area["code"], steps=[
-        StepData(level=s["level"], met=s["level"] <= steps_met) for s in area["steps"]])
+        StepData(level=s["level"], met=s["level"] <= steps_met, evidence_ids=list((evidence or {}).get(s["level"], [])))
+        for s in area["steps"]])
+
+
+def _staff_linked(round_: Round, evidence: dict[int, list[int]]) -> dict[int, list]:
+    """step → the evidence staff linked to it in the released snapshot (shown as "linked by staff")."""
+    ids = {i for found in evidence.values() for i in found}
+    if not ids:
+        return {}
+    by_id = {e.id: e for e in db.session.scalars(
+        sa.select(Evidence).where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
+    return {step: [by_id[i] for i in found if i in by_id] for step, found in evidence.items()}
 
 
 def _consensus_version(assessment, posted: AreaData | None, conflict, area: dict) -> dict:
@@ -221,13 +233,14 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
     summary = rounds.round_summary(round_)
     entry = next(e for e in summary["areas"] if e["area"] == area["code"])
     suggested = None
+    prefill = rounds.consensus_prefill(round_).get(area["code"])
     if posted is not None:
         current = posted
     elif assessment is not None:
         current = forms.data_from_assessment(assessment, area["code"])
     else:
-        suggested = aggregation.consensus_prefill(entry.get("median")) if not summary["withheld"] else 0
-        current = _prefill(area, suggested)
+        suggested = prefill["steps_met"] if prefill else 0
+        current = _prefill(area, suggested, prefill["evidence"] if prefill else None)
     return {
         "round": round_, "organisation": round_.organisation, "areas": areas, "area": area, "index": index,
         "previous_area": areas[index - 1] if index > 0 else None,
@@ -239,4 +252,5 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
         **_consensus_version(assessment, posted, conflict, area),
         "library": library(round_), "linked": evidence_by_id(round_, current),
         "evidence_choices": forms.evidence_choices,
+        "staff_linked": _staff_linked(round_, prefill["evidence"] if prefill else {}),
     }

@@ -77,7 +77,7 @@ def _save(round_: Round, area: dict, posted: AreaData, answered: bool):
         try:
             evidence = evidence_service.add_file_evidence(
                 current_user, round_.organisation, title=title, filename=upload.filename or "",
-                data=upload.read(), tags=[f"{area['code']}.{level}"])
+                data=upload.read(), tags=[f"{area['code']}.{level}"], round_id=round_.id)
         except ServiceError as exc:
             # shown beside the file input of this step; everything typed is kept
             exc.fields = {f"step-{level}-file": exc.message}

@@ -3,7 +3,7 @@ exports of its aggregates."""
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
@@ -45,8 +45,16 @@ def _radar(result: dict, areas: dict[str, dict], compact: bool) -> str:
                      id_prefix="radar-wide")
 
 
-def _table(round_) -> tuple[list[str], list[list]]:
+def _released_summary(round_) -> dict:
+    """The release in force; without one there is nothing to export (409), never live figures."""
     summary = rounds.round_summary(round_, with_comments=False)
+    if summary["withheld"]:
+        abort(409, description=_("No results are released for this round yet. They are released when the round "
+                                 "is closed with enough answers from staff."))
+    return summary
+
+
+def _table(round_, summary: dict) -> tuple[list[str], list[list]]:
     titles = {a["code"]: pages.area_title(a) for a in rounds.round_areas(round_)}
     header = [_("Area"), _("Title"), _("Own area"), _("Responses"),
               *[_("Level %(n)d", n=level) for level in exports.LEVELS],
@@ -66,19 +74,21 @@ def _attachment(body, mimetype: str, round_id: int, extension: str) -> Response:
 @login_required
 def export_csv(round_id: int):
     round_ = round_or_404(round_id, lead=True)
-    header, rows = _table(round_)
-    return _attachment(exports.to_csv(header, rows), "text/csv", round_id, "csv")
+    header, rows = _table(round_, _released_summary(round_))
+    return _attachment(exports.to_csv(header, rows), "text/csv", round_id, "csv")  # Werkzeug adds charset=utf-8
 
 
 @bp.get("/rounds/<int:round_id>/export.xlsx")
 @login_required
 def export_xlsx(round_id: int):
     round_ = round_or_404(round_id, lead=True)
-    header, rows = _table(round_)
-    summary = rounds.round_summary(round_, with_comments=False)
+    summary = _released_summary(round_)
+    header, rows = _table(round_, summary)
     about = [(_("Round"), round_.title), (_("Organisation"), round_.organisation.name),
              (_("Deadline"), round_.closes_on.isoformat()), (_("Invited"), summary["invited"]),
-             (_("Submitted"), summary["submitted"]), (_("Anonymity threshold"), summary["threshold"]),
+             (_("Submitted"), summary["submitted"]), (_("Counted in the results"), summary["counted"]),
+             (_("Released"), summary["released_at"].strftime("%Y-%m-%d %H:%M UTC")),
+             (_("Anonymity threshold"), summary["threshold"]),
              (_("Contents"), _("Aggregates only; individual answers are never exported."))]
     return _attachment(exports.to_xlsx(header, rows, sheet_title=_("Aggregates"), about=about), XLSX, round_id,
                        "xlsx")

@@ -133,27 +133,45 @@ def _new_file(actor: User | None, filename: str, data: bytes, version: int) -> E
 
 
 def _create(actor: User | None, organisation: Organisation, *, title: str, description: str,
-            tags, url: str | None = None) -> Evidence:
+            tags, url: str | None = None, round_id: int | None = None) -> Evidence:
     evidence = Evidence(organisation_id=organisation.id, title=clean_title(title),
                         description=clean_description(description), url=url,
-                        created_by_id=actor.id if actor else None)
+                        created_by_id=actor.id if actor else None, round_id=round_id)
     evidence.tags = [EvidenceTag(area=area, level=level) for area, level in parse_tags(tags, organisation)]
     return evidence
 
 
 def add_file_evidence(actor: User | None, organisation: Organisation, *, title: str, description: str = "",
-                      filename: str, data: bytes, tags: Iterable[str] | str | None = ()) -> Evidence:
-    """A document for the library. The type is judged from ``data``; the stored name gets the real extension."""
-    evidence = _create(actor, organisation, title=title, description=description, tags=tags)
+                      filename: str, data: bytes, tags: Iterable[str] | str | None = (),
+                      round_id: int | None = None) -> Evidence:
+    """A document for the library. The type is judged from ``data``; the stored name gets the real extension.
+
+    ``round_id`` marks an upload from that round's fill form: its uploader stays hidden while the
+    round is open (``uploader_hidden``), in the library and in the audit log.
+    """
+    evidence = _create(actor, organisation, title=title, description=description, tags=tags, round_id=round_id)
     file = _new_file(actor, filename, data, version=1)
     evidence.files.append(file)
     db.session.add(evidence)
     db.session.flush()
     audit.record(actor, "evidence.created", evidence,
                  f"Evidence «{evidence.title}» added: {file.filename} ({file.size} bytes, sha256 {file.sha256[:12]})",
-                 organisation.id, data={"title": evidence.title, "kind": "file", "filename": file.filename,
-                                        "size": file.size})
+                 organisation.id, data={"title": evidence.title, "kind": "file", "filename": file.filename, "size": file.size,
+                                        **({"round_id": round_id} if round_id else {})})
     return evidence
+
+
+def uploader_hidden(evidence: Evidence, viewer: User | None) -> bool:
+    """True while ``evidence`` came from the fill form of a round that is still open, for all but its uploader.
+
+    Otherwise a leader could read in the library who documented which step during the round.
+    """
+    if evidence.round_id is None or (viewer is not None and getattr(viewer, "id", None) == evidence.created_by_id):
+        return False
+    from seqf.models import Round, RoundState
+
+    round_ = db.session.get(Round, evidence.round_id)
+    return round_ is not None and round_.state == RoundState.open
 
 
 def add_link_evidence(actor: User | None, organisation: Organisation, *, title: str, url: str,

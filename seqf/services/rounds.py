@@ -1,7 +1,7 @@
 """Self-assessment rounds: open, answer, submit, summarise, close, agree the consensus.
 
-Individual answers never leave this module except to their own author: leaders get aggregates
-(``round_summary``) and only once enough responses are in.
+Individual answers never leave this module except to their own author. Leaders get aggregates only
+from the snapshot a close releases (``seqf.services.round_summary``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,14 @@ from seqf.models import (
 )
 from seqf.services import assessments, audit, locks, mail
 from seqf.services import instruments as instrument_service
+from seqf.services import round_summary as summaries
 from seqf.services.errors import Conflict, NotFound, RuleViolation
+from seqf.services.round_summary import (  # noqa: F401 - the aggregates live there; kept importable here
+    consensus_prefill,
+    previous_round,
+    round_results,
+    round_summary,
+)
 from seqf.urls import external_url
 
 PARTICIPANT_ROLES = (MemberRole.staff, MemberRole.leader)  # invited by default
@@ -250,63 +257,12 @@ def submitted_names(round_: Round) -> list[tuple[str, bool]]:
     return [(name, state == ResponseState.submitted) for name, state in rows]
 
 
-def _submitted_answers(round_: Round) -> sa.Select:
-    """Area answers of the round's submitted responses (a select to add columns to)."""
-    return (sa.select().select_from(AreaAssessment).join(Response, Response.id == AreaAssessment.response_id)
-            .where(Response.round_id == round_.id, Response.state == ResponseState.submitted))
-
-
-def round_summary(round_: Round, with_comments: bool = True) -> dict:
-    """Aggregates per area from submitted responses; withheld below the anonymity threshold.
-
-    The database counts responses per area and score, so the work and the number of queries stay
-    the same whatever the number of responses; comments are read only when they will be shown.
-    """
-    invited = db.session.scalar(
-        sa.select(sa.func.count()).select_from(RoundParticipant).where(RoundParticipant.round_id == round_.id)
-    )
-    submitted = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Response)
-        .where(Response.round_id == round_.id, Response.state == ResponseState.submitted)
-    )
-    counts = db.session.execute(
-        _submitted_answers(round_).add_columns(AreaAssessment.area, AreaAssessment.score, sa.func.count())
-        .group_by(AreaAssessment.area, AreaAssessment.score)
-    ).all()
-    threshold = aggregation.effective_threshold(round_.anonymity_threshold)
-    withheld = aggregation.is_withheld(submitted, threshold)
-    comments: dict[str, list[str]] = {}
-    if with_comments and not withheld:
-        for area, comment in db.session.execute(
-            _submitted_answers(round_).add_columns(AreaAssessment.area, AreaAssessment.comment)
-            .where(AreaAssessment.comment != "")
-        ):
-            comments.setdefault(area, []).append(comment)
-    scores: dict[str, list[int]] = {}
-    for area, score, n in counts:
-        scores.setdefault(area, []).extend([score] * n)
-    summary = {"round_id": round_.id, "invited": invited, "submitted": submitted, "threshold": threshold,
-               "withheld": withheld, "areas": []}
-    for area in round_areas(round_):
-        code = area["code"]
-        values = scores.get(code, [])
-        entry = {"area": code, "own": bool(area.get("own")), "responses": len(values)}
-        if not withheld and not aggregation.is_withheld(len(values), threshold):
-            entry.update(aggregation.summarise_area(code, values, levels=len(area["steps"])).as_dict())
-            if with_comments:
-                entry["comments"] = aggregation.shuffled_comments(comments.get(code, []))
-        else:
-            entry.update({"distribution": None, "median": None, "spread": None, "disagreement": None,
-                          "withheld": True})
-        summary["areas"].append(entry)
-    return summary
-
-
 def close_round(actor: User, round_: Round) -> None:
     """Close under the round's lock: a submit waiting for it sees the closed state and gets 409."""
     locks.lock(round_)
     workflow.apply_transition("round", round_, "close", actor)
     round_.closed_at = clock.now()
+    summaries.take_snapshot(actor, round_)
 
 
 def reopen_round(actor: User, round_: Round) -> None:
@@ -318,15 +274,6 @@ def reopen_round(actor: User, round_: Round) -> None:
 def consensus_of(round_: Round) -> dict[str, AreaAssessment]:
     rows = db.session.scalars(sa.select(AreaAssessment).where(AreaAssessment.consensus_round_id == round_.id))
     return {a.area: a for a in rows}
-
-
-def consensus_prefill(round_: Round) -> dict[str, int]:
-    """Steps met per area suggested from the staff median (rounded down); empty when withheld."""
-    summary = round_summary(round_, with_comments=False)
-    if summary["withheld"]:
-        return {}
-    return {a["area"]: aggregation.consensus_prefill(a["median"]) for a in summary["areas"]
-            if a.get("median") is not None}
 
 
 def record_consensus(actor: User, round_: Round, areas_data: list[assessments.AreaData]) -> None:
@@ -362,38 +309,6 @@ def consensus_result(round_: Round) -> dict:
     seqf_rows = [r for r in rows if not r["own"]]
     return {"areas": rows, "total": sum(r["score"] for r in seqf_rows),
             "claimed_total": sum(r["claimed"] for r in seqf_rows), "max_total": 5 * len(seqf_rows)}
-
-
-def previous_round(round_: Round) -> Round | None:
-    """The organisation's latest earlier round with a consensus, on the same instrument."""
-    from seqf.models import Instrument
-
-    return db.session.scalar(
-        sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
-            Round.organisation_id == round_.organisation_id,
-            Round.consensus_recorded_at.is_not(None), Round.id < round_.id,
-            Instrument.slug == round_.instrument.slug,
-        ).order_by(Round.id.desc()).limit(1)
-    )
-
-
-def round_results(round_: Round) -> dict:
-    """Everything the results page shows: consensus, staff medians, change since last round."""
-    result = consensus_result(round_)
-    summary = round_summary(round_, with_comments=False)
-    medians = {a["area"]: a.get("median") for a in summary["areas"]}
-    previous = previous_round(round_)
-    before = consensus_result(previous) if previous else None
-    before_scores = {a["area"]: a["score"] for a in before["areas"]} if before else {}
-    for row in result["areas"]:
-        row["median"] = medians.get(row["area"])
-        row["previous"] = before_scores.get(row["area"]) if before else None
-        comparable = row["previous"] is not None and row["recorded"]
-        row["change"] = row["score"] - row["previous"] if comparable else None
-    result["previous"] = ({"round_id": previous.id, "title": previous.title, "total": before["total"],
-                           "change": result["total"] - before["total"]} if previous else None)
-    result["withheld"] = summary["withheld"]
-    return result
 
 
 # --- lookups -----------------------------------------------------------------------------------

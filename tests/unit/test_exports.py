@@ -14,7 +14,7 @@ SUMMARY = {
     "areas": [
         {"area": "1", "own": False, "responses": 3, "distribution": {"0": 0, "1": 1, "2": 1, "3": 0, "4": 1, "5": 0},
          "median": 2.0, "disagreement": True},
-        {"area": "E1", "own": True, "responses": 1, "distribution": None, "median": None, "disagreement": None,
+        {"area": "E1", "own": True, "responses": None, "distribution": None, "median": None, "disagreement": None,
          "withheld": True},
     ],
 }
@@ -26,7 +26,7 @@ TITLES = {"1": "Leadership", "E1": "=HYPERLINK(\"http://evil\")"}
 def test_rows_hold_aggregates_and_withheld_areas():
     rows = aggregate_rows(SUMMARY, CONSENSUS, TITLES)
     assert rows[0] == ["1", "Leadership", "no", 3, 0, 1, 1, 0, 1, 0, 2.0, "yes", 3, 2]
-    assert rows[1][:4] == ["E1", TITLES["E1"], "yes", 1]
+    assert rows[1][:4] == ["E1", TITLES["E1"], "yes", "withheld"]  # not even the number of answers
     assert rows[1][4:12] == ["withheld"] * 8 and rows[1][12:] == [None, None]
 
 
@@ -36,9 +36,16 @@ def test_a_withheld_round_withholds_every_area():
 
 
 def test_csv_neutralises_formulas():
-    body = to_csv(["Area", "Title"], [["E1", "=1+1"], ["2", "-3"], ["3", None]])
-    rows = list(csv.reader(io.StringIO(body)))
+    body = to_csv(["Area", "Title"], [["E1", "=1+1"], ["2", "-3"], ["3", None]]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))
     assert rows == [["Area", "Title"], ["E1", "'=1+1"], ["2", "'-3"], ["3", ""]]
+
+
+def test_csv_is_made_for_norwegian_excel():
+    body = to_csv(["Område", "Median"], [["1", 2.5], ["2", 3.0], ["3", "a;b"]])
+    assert body.startswith("\ufeff".encode())  # BOM: Excel reads the file as UTF-8
+    text = body.decode("utf-8")[1:]
+    assert text == 'Område;Median\r\n1;2,5\r\n2;3\r\n3;"a;b"\r\n'  # ; between fields, decimal comma, CRLF
 
 
 def test_xlsx_has_the_table_and_an_info_sheet():

@@ -75,3 +75,14 @@ def link_evidence(user, org, title: str = "Rutine for oppfølging"):
     item = evidence.add_link_evidence(user, org, title=title, url="https://example.no/rutine")
     db.session.commit()
     return item
+
+
+def close(leader, round_):
+    """Close the round (which takes the snapshot the leaders read) and commit."""
+    round_service.close_round(leader, round_)
+    db.session.commit()
+
+
+def reopen(leader, round_):
+    round_service.reopen_round(leader, round_)
+    db.session.commit()

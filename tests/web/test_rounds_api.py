@@ -10,7 +10,7 @@ import pytest
 from seqf import clock
 from seqf.models import AreaAssessment, AuditEvent, OutboxMessage, Response, Round, StepAssessment
 from tests.web.helpers import count
-from tests.web.round_helpers import answer, api_area, link_evidence, make_team, open_round
+from tests.web.round_helpers import answer, api_area, close, link_evidence, make_team, open_round
 
 MODELS = (Round, Response, AreaAssessment, StepAssessment, OutboxMessage, AuditEvent)
 
@@ -347,10 +347,12 @@ def test_summary_withheld_then_shown(api, team, round_):
     for entry in body["areas"]:
         assert entry["withheld"] is True
         assert entry["distribution"] is None and entry["median"] is None and entry["disagreement"] is None
-        assert entry["comments"] is None
+        assert entry["comments"] is None and entry["responses"] is None
     assert "Hemmelig mening" not in withheld.get_data(as_text=True)
 
     answer(staff[2], round_, {"1": 2}, evidence_id=evidence.id)
+    assert api.get(f"/api/v1/rounds/{round_.id}/summary", leader).get_json()["withheld"] is True  # still open
+    close(leader, round_)
     shown = api.get(f"/api/v1/rounds/{round_.id}/summary", leader)
     body = shown.get_json()
     assert body["withheld"] is False

@@ -247,8 +247,8 @@ def test_summary_is_withheld_below_the_threshold(client, auth, team, path):
     answer(team.staff[1], team.round, {"1": 1}, comments={"1": "Hemmelig kommentar B"})
     auth.login(team.leader)
     page = text(client.get(f"/rounds/{team.round.id}{path}"))
-    assert "withheld until at least 3 people have submitted" in page
-    assert "So far 2 of 4 have submitted" in page
+    assert "The results are shown when the round is closed" in page
+    assert "Submitted 2 of 4" in page
     assert "Hemmelig kommentar" not in page
     assert "dist-chart" not in page
     assert "Anna Andersen" in page and "Bjørn Berg" in page  # who, never what
@@ -259,9 +259,10 @@ def test_summary_shows_aggregates_but_never_who_said_what(client, auth, team):
                                       strict=True):
         answer(person, team.round, {"2": level}, comments={"2": comment}, evidence_id=link_evidence(
             team.leader, team.org, title=f"Dok {person.id}").id)
+    close(team)
     auth.login(team.leader)
     page = text(client.get(f"/rounds/{team.round.id}/summary"))
-    assert "withheld until" not in page
+    assert "The results are shown when the round is closed" not in page
     assert "Disagreement" in page  # 1 and 5 differ by 4 steps
     comments = re.search(r'<ul class="comments">(.*?)</ul>', page, re.S).group(1)
     assert {"Kommentar én", "Kommentar to", "Kommentar tre"} == set(re.findall(r"<li>(.*?)</li>", comments))
@@ -383,6 +384,7 @@ def _three_answers(team) -> None:
                                       strict=True):
         answer(person, team.round, {"3": level}, comments={"3": comment},
                evidence_id=link_evidence(team.leader, team.org, title=f"Dok {person.id}").id)
+    close(team)
 
 
 def test_csv_export_holds_aggregates_only(client, auth, team):
@@ -390,15 +392,17 @@ def test_csv_export_holds_aggregates_only(client, auth, team):
     auth.login(team.leader)
     response = client.get(f"/rounds/{team.round.id}/export.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
     assert response.headers["Content-Disposition"].startswith("attachment;")
-    body = text(response)
-    rows = list(csv.reader(io.StringIO(body)))
+    assert response.data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    body = response.data.decode("utf-8-sig")
+    assert body.count("\r\n") == 10 and "\n" not in body.replace("\r\n", "")
+    rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))
     assert rows[0][:5] == ["Area", "Title", "Own area", "Responses", "Level 0"]
     assert rows[0][-4:] == ["Median", "Disagreement", "Consensus met (claimed)", "Consensus score"]
     assert len(rows) == 10
-    assert rows[3][:12] == ["3", "People management", "no", "3", "0", "1", "0", "1", "1", "0", "3.0", "yes"]
-    assert rows[1][4] == "withheld"  # area 1 had no answers
+    assert rows[3][:12] == ["3", "People management", "no", "3", "0", "1", "0", "1", "1", "0", "3", "yes"]
+    assert rows[1][3:5] == ["withheld", "withheld"]  # area 1 had no answers: not even a count
     for person in team.staff:
         assert person.name not in body
     assert "Kommentar" not in body
@@ -422,12 +426,25 @@ def test_xlsx_export_holds_aggregates_only(client, auth, team):
     assert "Kommentar" not in cells
 
 
-def test_exports_below_the_threshold_are_withheld(client, auth, team):
+def test_exports_are_refused_until_results_are_released(client, auth, team):
     answer(team.staff[0], team.round, {"3": 2})
     auth.login(team.leader)
-    rows = list(csv.reader(io.StringIO(text(client.get(f"/rounds/{team.round.id}/export.csv")))))[1:]
-    assert len(rows) == 9
-    assert all(row[4:12] == ["withheld"] * 8 for row in rows)
+    for kind in ("csv", "xlsx"):
+        assert client.get(f"/rounds/{team.round.id}/export.{kind}").status_code == 409
+    close(team)  # one answer: nothing is released
+    for kind in ("csv", "xlsx"):
+        assert client.get(f"/rounds/{team.round.id}/export.{kind}").status_code == 409
+
+
+def test_csv_median_uses_a_decimal_comma(client, auth, team):
+    for person, level in zip(team.staff, (1, 2, 3), strict=True):
+        answer(person, team.round, {"3": level}, evidence_id=link_evidence(team.leader, team.org).id)
+    answer(team.leader, team.round, {"3": 4}, evidence_id=link_evidence(team.leader, team.org).id)
+    close(team)
+    auth.login(team.leader)
+    body = client.get(f"/rounds/{team.round.id}/export.csv").data.decode("utf-8-sig")
+    row = next(r for r in csv.reader(io.StringIO(body, newline=""), delimiter=";") if r[0] == "3")
+    assert row[3] == "4" and row[10] == "2,5"
 
 
 @pytest.mark.parametrize("who, status", [("staff", 403), ("viewer", 403), ("outsider", 404)])

@@ -12,7 +12,16 @@ from seqf.services import assessments
 from seqf.services import rounds as round_service
 from seqf.services.errors import Conflict, Forbidden, NotFound, RuleViolation
 from tests.web.helpers import count
-from tests.web.round_helpers import answer, area, fully_documented, link_evidence, make_team, open_round
+from tests.web.round_helpers import (
+    answer,
+    area,
+    close,
+    fully_documented,
+    link_evidence,
+    make_team,
+    open_round,
+    reopen,
+)
 
 
 @pytest.fixture
@@ -70,9 +79,11 @@ def test_summary_withheld_with_two_of_three_then_shown_with_three(team):
     assert (summary["invited"], summary["submitted"], summary["withheld"]) == (3, 2, True)
     for entry in summary["areas"]:
         assert entry["distribution"] is None and entry["median"] is None and entry["disagreement"] is None
-        assert "comments" not in entry
+        assert entry["comments"] is None and entry["responses"] is None
 
     answer(staff[2], round_, {"1": 2, "2": 3}, evidence_id=evidence.id)
+    assert round_service.round_summary(round_)["withheld"] is True  # open: progress only, never figures
+    close(leader, round_)
     summary = round_service.round_summary(round_)
     assert (summary["submitted"], summary["withheld"]) == (3, False)
     first = summary["areas"][0]
@@ -98,26 +109,32 @@ def test_area_with_fewer_answers_than_threshold_stays_withheld(team):
     answer(staff[0], round_, {"1": 2, "9": 5})
     answer(staff[1], round_, {"1": 2, "9": 1})
     answer(staff[2], round_, {"1": 2})
+    close(leader, round_)
     summary = round_service.round_summary(round_)
     by_area = {a["area"]: a for a in summary["areas"]}
     assert summary["withheld"] is False
     assert by_area["1"]["distribution"]["1"] == 3
-    assert by_area["9"]["responses"] == 2 and by_area["9"]["distribution"] is None
+    # a withheld area does not even show how many answered it
+    assert by_area["9"]["responses"] is None and by_area["9"]["distribution"] is None
 
 
 def test_threshold_raised_by_the_organisation_is_respected(make_org, make_user):
-    org, leader, staff = make_team(make_org, make_user, staff=3, anonymity_threshold=4)
+    org, leader, staff = make_team(make_org, make_user, staff=4, anonymity_threshold=4)
     round_ = open_round(leader, org)
     assert round_.anonymity_threshold == 4
-    for user in staff:
+    for user in staff[:3]:
         answer(user, round_, {"1": 2})
+    answer(leader, round_, {"1": 1})  # the leader's own answer never helps reach the threshold
+    close(leader, round_)
     summary = round_service.round_summary(round_)
-    assert (summary["submitted"], summary["threshold"], summary["withheld"]) == (3, 4, True)
+    assert (summary["submitted"], summary["threshold"], summary["withheld"], summary["needed"]) == (4, 4, True, 1)
     assert round_service.consensus_prefill(round_) == {}
-    answer(leader, round_, {"1": 1})
+    reopen(leader, round_)
+    answer(staff[3], round_, {"1": 1})
+    close(leader, round_)
     summary = round_service.round_summary(round_)
     assert summary["withheld"] is False
-    assert summary["areas"][0]["distribution"]["1"] == 4
+    assert summary["areas"][0]["distribution"] == {"0": 0, "1": 5, "2": 0, "3": 0, "4": 0, "5": 0}
 
 
 def test_summary_never_shows_who_answered_what(team):
@@ -125,15 +142,16 @@ def test_summary_never_shows_who_answered_what(team):
     round_ = open_round(leader, org)
     for i, user in enumerate(staff):
         answer(user, round_, {"1": i + 1, "2": 5 - i}, comments={"1": f"Kommentar {i}"})
+    close(leader, round_)
     summary = round_service.round_summary(round_)
-    text = json.dumps(summary, ensure_ascii=False)
+    text = json.dumps(summary, ensure_ascii=False, default=str)
     for user in [leader, *staff]:
         assert user.name not in text and user.email not in text
     assert not _keys(summary) & {"user", "user_id", "users", "name", "email", "author", "response_id",
                                  "responses_by_user", "answers"}
     for entry in summary["areas"]:
         assert set(entry) <= {"area", "own", "responses", "distribution", "median", "spread", "disagreement",
-                              "comments", "withheld"}
+                              "comments", "withheld", "released_at"}
 
 
 def test_comments_are_shown_without_authors(team):
@@ -142,6 +160,7 @@ def test_comments_are_shown_without_authors(team):
     texts = ["Vi mangler skriftlige rutiner.", "  Godt samarbeid med NAV.  ", ""]
     for user, comment in zip(staff, texts, strict=True):
         answer(user, round_, {"1": 2}, comments={"1": comment})
+    close(leader, round_)
     entry = round_service.round_summary(round_)["areas"][0]
     assert sorted(entry["comments"]) == ["Godt samarbeid med NAV.", "Vi mangler skriftlige rutiner."]
     assert all(isinstance(c, str) for c in entry["comments"])
@@ -410,7 +429,11 @@ def test_consensus_prefilled_from_the_median(team):
     for user, level in zip(staff, (2, 3, 4), strict=True):
         answer(user, round_, {"1": level, "2": 1}, evidence_id=evidence.id)
     answer(leader, round_, {"1": 3}, evidence_id=evidence.id)
-    assert round_service.consensus_prefill(round_) == {"1": 3, "2": 1}
+    assert round_service.consensus_prefill(round_) == {}  # nothing before the close
+    close(leader, round_)
+    linked = {1: [evidence.id], 2: [evidence.id], 3: [evidence.id], 4: [evidence.id]}
+    assert round_service.consensus_prefill(round_) == {
+        "1": {"steps_met": 3, "evidence": linked}, "2": {"steps_met": 1, "evidence": {1: [evidence.id]}}}
 
 
 def test_consensus_recorded_area_by_area_and_updated(team):

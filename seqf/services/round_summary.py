@@ -1,0 +1,258 @@
+"""A round's aggregates: one snapshot per close, released under disclosure control.
+
+Leaders never read aggregates computed live. When a round is closed, ``take_snapshot`` counts the
+submitted responses that answered at least one area, lets ``seqf.disclosure.decide_release``
+judge what may be released, and stores the result. Every aggregate view of the round — the summary
+page and API, the CSV/XLSX export, the consensus pre-fill and the staff median in the results —
+reads the release in force from that stored snapshot, so two views are either the same or differ by
+at least the threshold number of answers from staff. While a round is open, only its progress is
+shown (invited, submitted, who); a reopened round shows the release it already had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from seqf import aggregation, clock, disclosure
+from seqf.extensions import db
+from seqf.models import (
+    AreaAssessment,
+    Evidence,
+    MemberRole,
+    Membership,
+    Response,
+    ResponseState,
+    Round,
+    RoundParticipant,
+    RoundSnapshot,
+    RoundState,
+    StepAssessment,
+    User,
+)
+from seqf.models.assessments import step_evidence
+from seqf.services import audit
+from seqf.services import instruments as instrument_service
+
+READER_ROLES = (MemberRole.leader, MemberRole.org_admin)  # they read aggregates: their answers are known
+EMPTY_AREA = {"responses": None, "distribution": None, "median": None, "spread": None, "disagreement": None,
+              "withheld": True, "released_at": None}
+
+
+def _areas(round_: Round) -> list[dict]:
+    return instrument_service.areas_for_round(round_.instrument, round_.own_areas or [])
+
+
+# --- taking the snapshot at close --------------------------------------------------------------
+
+def _answers(round_: Round) -> list[tuple[int, int, str, int, str]]:
+    """(response id, user id, area, score, comment) of every answered area of a submitted response."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Response.id, Response.user_id, AreaAssessment.area, AreaAssessment.score, AreaAssessment.comment)
+        .join(AreaAssessment, AreaAssessment.response_id == Response.id)
+        .where(Response.round_id == round_.id, Response.state == ResponseState.submitted)
+    ).all()]
+
+
+def _readers(round_: Round) -> set[int]:
+    """Users who can read the round's aggregates now: leaders and organisation admins."""
+    return set(db.session.scalars(sa.select(Membership.user_id).where(
+        Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))))
+
+
+def _evidence_links(round_: Round) -> list[tuple[int, str, int, int]]:
+    """(response id, area, step, evidence id) the participants of submitted responses linked."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Response.id, AreaAssessment.area, StepAssessment.level, step_evidence.c.evidence_id)
+        .join(AreaAssessment, AreaAssessment.response_id == Response.id)
+        .join(StepAssessment, StepAssessment.assessment_id == AreaAssessment.id)
+        .join(step_evidence, step_evidence.c.step_id == StepAssessment.id)
+        .where(Response.round_id == round_.id, Response.state == ResponseState.submitted)
+    ).all()]
+
+
+def _area_release(code: str, ids: frozenset[int], answers: list[tuple], links: list[tuple], levels: int,
+                  at: dt.datetime) -> dict:
+    """The stored release of one area: figures, shuffled comments, evidence per step, who is behind it."""
+    scores = [score for rid, _uid, area, score, _c in answers if area == code and rid in ids]
+    comments = [comment for rid, _uid, area, _s, comment in answers if area == code and rid in ids]
+    evidence: dict[str, set[int]] = {}
+    for rid, area, level, evidence_id in links:
+        if area == code and rid in ids:
+            evidence.setdefault(str(level), set()).add(evidence_id)
+    entry = aggregation.summarise_area(code, scores, levels=levels).as_dict()
+    entry.pop("area")
+    entry.update(comments=aggregation.shuffled_comments(comments), released_at=at.isoformat(),
+                 evidence={step: sorted(found) for step, found in sorted(evidence.items())},
+                 response_ids=sorted(ids))
+    return entry
+
+
+def compute_snapshot(round_: Round, previous: RoundSnapshot | None = None) -> RoundSnapshot:
+    """The snapshot a close would take now, given the release in force (not added to the session)."""
+    at = clock.now()
+    answers = _answers(round_)
+    readers = _readers(round_)
+    by_response: dict[int, tuple[int, set[str]]] = {}
+    for rid, uid, area, _score, _comment in answers:
+        by_response.setdefault(rid, (uid, set()))[1].add(area)
+    counted = [disclosure.Counted(rid, uid in readers, frozenset(areas)) for rid, (uid, areas) in by_response.items()]
+    areas = _areas(round_)
+    before = dict(previous.areas) if previous is not None else {}
+    decision = disclosure.decide_release(
+        counted, aggregation.effective_threshold(round_.anonymity_threshold),
+        previous.response_ids if previous is not None else None,
+        {code: entry["response_ids"] for code, entry in before.items()}, [a["code"] for a in areas])
+    links = _evidence_links(round_) if decision.changed else []
+    released = dict(before)
+    for area in areas:
+        if area["code"] in decision.changed:
+            released[area["code"]] = _area_release(area["code"], decision.areas[area["code"]], answers, links,
+                                                   len(area["steps"]), at)
+    snapshot = RoundSnapshot(round_id=round_.id, taken_at=at, released=decision.released, counted=len(counted),
+                             eligible=sum(1 for c in counted if not c.reader), needed=decision.needed,
+                             response_ids=sorted(decision.response_ids), areas=released)
+    snapshot.changed = sorted(decision.changed)  # not stored: what the audit event names
+    return snapshot
+
+
+def take_snapshot(actor: User, round_: Round) -> RoundSnapshot:
+    """Called when the round is closed: store what this close releases (possibly nothing new)."""
+    snapshot = compute_snapshot(round_, _snapshots(round_, released_only=True))
+    db.session.add(snapshot)
+    db.session.flush()
+    if snapshot.released:
+        changed = snapshot.changed
+        audit.record(actor, "round.results_released", round_,
+                     f"Results of round “{round_.title}” released (areas {', '.join(changed) or 'none'})",
+                     round_.organisation_id, data={"title": round_.title, "areas": changed})
+    else:
+        audit.record(actor, "round.results_withheld", round_,
+                     f"Results of round “{round_.title}” not released: too few new answers from staff",
+                     round_.organisation_id, data={"title": round_.title})
+    return snapshot
+
+
+# --- reading the release in force --------------------------------------------------------------
+
+def _snapshots(round_: Round, released_only: bool) -> RoundSnapshot | None:
+    query = sa.select(RoundSnapshot).where(RoundSnapshot.round_id == round_.id)
+    if released_only:
+        query = query.where(RoundSnapshot.released.is_(True))
+    return db.session.scalar(query.order_by(RoundSnapshot.id.desc()).limit(1))
+
+
+def released_snapshot(round_: Round) -> RoundSnapshot | None:
+    """The latest released snapshot. A round closed before snapshots existed gets one computed on the fly."""
+    found = _snapshots(round_, released_only=True)
+    if found is None and round_.state == RoundState.closed and _snapshots(round_, released_only=False) is None:
+        legacy = compute_snapshot(round_)
+        return legacy if legacy.released else None
+    return found
+
+
+def _progress(round_: Round) -> tuple[int, int]:
+    invited = db.session.scalar(
+        sa.select(sa.func.count()).select_from(RoundParticipant).where(RoundParticipant.round_id == round_.id))
+    submitted = db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(
+        Response.round_id == round_.id, Response.state == ResponseState.submitted))
+    return invited, submitted
+
+
+def round_summary(round_: Round, with_comments: bool = True) -> dict:
+    """What leaders see: live progress, and the aggregates of the release in force (or why there are none).
+
+    ``withheld`` is true while nothing is released; a withheld area has every figure null, its
+    number of answers included. ``needed`` (after a close without any release) says how many more
+    answers from staff the first release needs; ``stale_close_at`` is set when the latest close
+    released nothing new, so the page can say why the older figures still apply.
+    """
+    invited, submitted = _progress(round_)
+    threshold = aggregation.effective_threshold(round_.anonymity_threshold)
+    release = released_snapshot(round_)
+    latest = _snapshots(round_, released_only=False)
+    summary = {
+        "round_id": round_.id, "invited": invited, "submitted": submitted, "threshold": threshold,
+        "withheld": release is None, "released_at": release.taken_at if release else None,
+        "counted": release.counted if release else None,
+        "needed": latest.needed if latest is not None and release is None else None,
+        "closed_unreleased": latest is not None and release is None,
+        "stale_close_at": (latest.taken_at if latest is not None and release is not None and latest.id != release.id
+                           and round_.state == RoundState.closed else None),
+        "areas": [],
+    }
+    stored = release.areas if release is not None else {}
+    for area in _areas(round_):
+        code = area["code"]
+        entry = {"area": code, "own": bool(area.get("own"))}
+        found = stored.get(code)
+        if found is None:
+            entry.update(EMPTY_AREA)
+            if with_comments:
+                entry["comments"] = None
+        else:
+            entry.update({key: found[key] for key in ("responses", "distribution", "median", "spread",
+                                                      "disagreement")},
+                         withheld=False, released_at=dt.datetime.fromisoformat(found["released_at"]))
+            if with_comments:
+                entry["comments"] = list(found["comments"])
+        summary["areas"].append(entry)
+    return summary
+
+
+def consensus_prefill(round_: Round) -> dict[str, dict]:
+    """Per released area: steps met from the staff median (rounded down) and, per step, the evidence staff linked.
+
+    ``{area: {"steps_met": n, "evidence": {step: [evidence ids]}}}``; withheld areas are absent.
+    Evidence deleted since the close is left out.
+    """
+    release = released_snapshot(round_)
+    if release is None:
+        return {}
+    linked = {int(i) for entry in release.areas.values() for ids in entry.get("evidence", {}).values() for i in ids}
+    existing = set(db.session.scalars(sa.select(Evidence.id).where(
+        Evidence.id.in_(linked), Evidence.organisation_id == round_.organisation_id))) if linked else set()
+    levels = {a["code"]: len(a["steps"]) for a in _areas(round_)}
+    prefill = {}
+    for code, entry in release.areas.items():
+        if code not in levels:
+            continue
+        evidence = {int(step): [i for i in ids if i in existing] for step, ids in entry.get("evidence", {}).items()}
+        prefill[code] = {"steps_met": aggregation.consensus_prefill(entry["median"], levels[code]),
+                         "evidence": {step: ids for step, ids in sorted(evidence.items()) if ids}}
+    return prefill
+
+
+def previous_round(round_: Round) -> Round | None:
+    """The organisation's latest earlier round with a consensus, on the same instrument."""
+    from seqf.models import Instrument
+
+    return db.session.scalar(
+        sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
+            Round.organisation_id == round_.organisation_id,
+            Round.consensus_recorded_at.is_not(None), Round.id < round_.id,
+            Instrument.slug == round_.instrument.slug,
+        ).order_by(Round.id.desc()).limit(1)
+    )
+
+
+def round_results(round_: Round) -> dict:
+    """Everything the results page shows: consensus, staff medians (from the release), change since last round."""
+    from seqf.services.rounds import consensus_result
+
+    result = consensus_result(round_)
+    summary = round_summary(round_, with_comments=False)
+    medians = {a["area"]: a["median"] for a in summary["areas"]}
+    previous = previous_round(round_)
+    before = consensus_result(previous) if previous else None
+    before_scores = {a["area"]: a["score"] for a in before["areas"]} if before else {}
+    for row in result["areas"]:
+        row["median"] = medians.get(row["area"])
+        row["previous"] = before_scores.get(row["area"]) if before else None
+        comparable = row["previous"] is not None and row["recorded"]
+        row["change"] = row["score"] - row["previous"] if comparable else None
+    result["previous"] = ({"round_id": previous.id, "title": previous.title, "total": before["total"],
+                           "change": result["total"] - before["total"]} if previous else None)
+    result["withheld"] = summary["withheld"]
+    return result
