@@ -156,8 +156,8 @@ def add_file_evidence(actor: User | None, organisation: Organisation, *, title: 
     db.session.flush()
     audit.record(actor, "evidence.created", evidence,
                  f"Evidence «{evidence.title}» added: {file.filename} ({file.size} bytes, sha256 {file.sha256[:12]})",
-                 organisation.id, data={"title": evidence.title, "kind": "file", "filename": file.filename, "size": file.size,
-                                        **({"round_id": round_id} if round_id else {})})
+                 organisation.id, data={"title": evidence.title, "kind": "file", "filename": file.filename,
+                                        "size": file.size, **({"round_id": round_id} if round_id else {})})
     return evidence
 
 
