@@ -67,6 +67,11 @@ PAGES = [
     ("admin-organisations", ADMIN, "/admin/organisations"),
     ("admin-outbox", ADMIN, "/admin/outbox"),
     ("admin-audit", ADMIN, "/admin/audit"),
+    ("round-close-confirm", LEADER, "/rounds/{open_round}/close"),
+    ("round-delete-refused", LEADER, "/rounds/{open_round}/delete"),
+    ("member-remove-confirm", LEADER, "/organisations/{org}/members/{staff_membership}/remove"),
+    ("evidence-archive-confirm", LEADER, "/organisations/{org}/evidence/{evidence}/archive"),
+    ("sessions-end-others-confirm", LEADER, "/profile/sessions/end-others"),
     ("error-403", STAFF, "/organisations/{org}/audit"),
     ("error-404", LEADER, "/organisations/{org}/evidence/999999999"),
 ]
@@ -88,7 +93,7 @@ def demo_server(tmp_path_factory):
     """The app with the demo data, served on loopback for the whole module; yields (base URL, ids)."""
     from seqf import create_app, demo
     from seqf.extensions import db
-    from seqf.models import Evidence, Organisation, Round, User
+    from seqf.models import Evidence, Membership, Organisation, Round, User
     from seqf.services import own_areas
 
     instance = tmp_path_factory.mktemp("axe")
@@ -113,6 +118,9 @@ def demo_server(tmp_path_factory):
                                           .order_by(Evidence.id)),
             "leader_user": db.session.scalar(sa.select(User.id).where(User.email == LEADER)),
             "own_area": own_area.id,
+            "staff_membership": db.session.scalar(
+                sa.select(Membership.id).join(User, User.id == Membership.user_id)
+                .where(User.email == STAFF, Membership.organisation_id == org.id)),
         }
         db.session.remove()
     port = free_port()
