@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from seqf import macros, zipscan
 from seqf.services.errors import RuleViolation, ServiceError
+from seqf.text import shorten
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -222,7 +223,7 @@ def stored_filename(filename: str, extension: str) -> str:
     name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?').strip(" .")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = stem.strip(" .") or "document"
-    return f"{stem[:240]}.{extension}"
+    return f"{shorten(stem, 240)}.{extension}"
 
 
 def format_size(size: int) -> str:

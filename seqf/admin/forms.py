@@ -7,9 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from seqf.text import NAME_FILTERS, name_validators
+
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name of the organisation"), validators=[DataRequired(), Length(max=160)])
+    name = StringField(_l("Name of the organisation"), filters=NAME_FILTERS, validators=name_validators(160))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -24,7 +26,7 @@ def global_role_choices():
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=NAME_FILTERS, validators=name_validators(120))
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)],
                              render_kw={"autocomplete": "new-password"})
