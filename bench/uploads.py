@@ -75,6 +75,12 @@ def doc_many_storages() -> tuple[str, bytes]:
     return "mange.doc", ole({"WordDocument": b"w", **{f"S{i}/": b"" for i in range(macros.MAX_OLE_ENTRIES - 10)}})
 
 
+def doc_many_streams() -> tuple[str, bytes]:
+    """4,500 streams of 4 KB, every one of which olevba reads looking for VBA source."""
+    noise = random.Random(11)
+    return "strømmer.doc", ole({"WordDocument": b"w", **{f"S{i}": noise.randbytes(4096) for i in range(4500)}})
+
+
 def doc_with_vba() -> tuple[str, bytes]:
     return "makro.doc", ole({"WordDocument": b"w", "Data": random.Random(10).randbytes(18 * MB),
                              **{f"Macros/{k}": v for k, v in VBA_PROJECT.items()}})
@@ -96,6 +102,7 @@ CASES = typical() + [
     ("doc, 19 MB stream", doc_large_stream),
     ("xls, 5 million BIFF records", xls_many_biff_records),
     ("doc, 9,990 storages", doc_many_storages),
+    ("doc, 4,500 streams of 4 KB", doc_many_streams),
     ("doc, 18 MB with VBA", doc_with_vba),
 ]
 
