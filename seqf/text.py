@@ -77,9 +77,17 @@ class VisibleText:
             raise ValidationError(self.message or VISIBLE_MESSAGE)
 
 
-def max_length(limit: int) -> Length:
-    """``Length`` whose message states the limit and how long the text is now."""
-    return Length(max=limit, message=_l("At most %(max)d characters (now %(length)d)."))
+class MaxLength(Length):
+    """``Length(max=…)`` without the ``maxlength`` attribute on the input: a browser cuts pasted text
+    at ``maxlength`` without a word, so the server refuses it instead, with the limit in the message."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit, message=_l("At most %(max)d characters (now %(length)d)."))
+        self.field_flags = {}
+
+
+def max_length(limit: int) -> MaxLength:
+    return MaxLength(limit)
 
 
 def name_validators(limit: int) -> list:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Optional
 
-from seqf.text import NAME_FILTERS, name_validators
+from seqf.text import NAME_FILTERS, max_length, name_validators
 
 
 class OrganisationForm(FlaskForm):
@@ -27,8 +27,8 @@ def global_role_choices():
 
 class UserForm(FlaskForm):
     name = StringField(_l("Name"), filters=NAME_FILTERS, validators=name_validators(120))
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)],
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), max_length(254)])
+    password = PasswordField(_l("Password"), validators=[Optional(), max_length(256)],
                              render_kw={"autocomplete": "new-password"})
     global_roles = MultiCheckboxField(_l("Platform roles"))
 

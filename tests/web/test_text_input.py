@@ -167,3 +167,16 @@ def test_round_helper_titles_still_work(team):
     # the service keeps its own check: a title reaching it unchecked is still cleaned
     round_ = open_round(team.leader, team.org, title="  Vår\u202erunden  ")
     assert round_.title == "Vårrunden"
+
+
+@pytest.mark.parametrize("who, path", [
+    ("admin", "/admin/users"), ("admin", "/admin/organisations"), ("leader", "/organisations/{org}/rounds"),
+    ("staff", "/organisations/{org}/evidence/new"), ("leader", "/organisations/{org}/areas/new"),
+    ("staff", "/profile"),
+])
+def test_no_input_cuts_what_is_pasted_into_it(client, auth, team, who, path):
+    # a browser silently cuts pasted text at maxlength; the server states the limit instead
+    auth.login(getattr(team, who))
+    response = client.get(path.format(org=team.org.id))
+    assert response.status_code == 200
+    assert "maxlength" not in response.get_data(as_text=True)
