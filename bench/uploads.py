@@ -147,6 +147,7 @@ def measure(filename: str, data: bytes) -> tuple[list[float], str, int, int]:
 
 
 def main() -> None:
+    load = os.getloadavg()
     rows = []
     for label, build in CASES:
         filename, data = build()
@@ -160,9 +161,17 @@ def main() -> None:
         f"(`time.process_time`) of `seqf.filetypes.detect` over {RUNS} runs per file; *entries* are the "
         "central-directory entries read, *inflated* the bytes unpacked to look for macros. "
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, run on "
-        f"{time.strftime('%Y-%m-%d')}.", "",
+        f"{time.strftime('%Y-%m-%d')}; load average (1 min) at start / end: {load[0]:.1f} / "
+        f"{os.getloadavg()[0]:.1f}.", "",
         "| file | MB | fastest ms | median ms | entries | inflated MB | outcome |",
-        "|---|---:|---:|---:|---:|---:|---|", *rows, "", END, ""])
+        "|---|---:|---:|---:|---:|---:|---|", *rows, "",
+        "Reading the table: a central directory is walked by hand and the walk stops at 10,000 entries, "
+        "so 180,000 entries cost nothing more than 10,000 (before, `zipfile` built all 180,000 and the "
+        "upload cost about 4 s of CPU). Declared sizes are checked before anything is unpacked, so a zip "
+        "bomb costs nothing; only `[Content_Types].xml`, OpenDocument XML and embedded objects are "
+        "unpacked, at most 64 MB in all. Legacy files are parsed by olefile and searched by olevba, whose "
+        "cost grows with the number of streams; the directory is capped at 10,000 entries and Excel's sheet "
+        "list at 100,000 records. Every case stays well under a second of CPU.", "", END, ""])
     text = README.read_text(encoding="utf-8") if README.exists() else ""
     if START in text:
         text = text[:text.index(START)] + section + text[text.index(END) + len(END) + 1:]

@@ -160,6 +160,8 @@ def _archive_refusal(reason: str, limit: int) -> FileTypeRefused:
     elif reason == "ratio":
         message = _("The file is packed more tightly than any document (over %(limit)s to 1).",
                     limit=format_decimal(limit))
+    elif reason == "encrypted":
+        message = _("Password-protected files cannot be checked for macros. Save the file without a password.")
     elif reason == "budget":
         message = _("The parts of the file that must be checked for macros unpack to more than %(limit)s.",
                     limit=format_size(limit))

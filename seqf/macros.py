@@ -96,6 +96,8 @@ def ole_has_macros(data: bytes) -> bool:
     try:
         if len(ole.direntries) > MAX_OLE_ENTRIES:
             raise OleRefused("entries", MAX_OLE_ENTRIES)
+        if ole.exists("EncryptedPackage"):  # a password-protected docx/xlsx/pptx (or docm …) inside
+            raise OleRefused("encrypted")
         if any(part.lower() in OLE_VBA_NAMES for path in _ole_paths(ole) for part in path):
             return True
         if _excel4_macro_sheet(ole):

@@ -248,6 +248,8 @@ REFUSED = {
     "doc-with-vba-code-in-another-stream": ("makro.doc", ole({"WordDocument": b"w",
                                                               "Data": b"Attribut\x00e VB_Name = \"M\""})),
     "ole-without-structure-as-doc": ("gammel.doc", OLE2),
+    "password-protected-ooxml-as-doc": ("hemmelig.doc", ole({"EncryptionInfo": b"\x04\x00\x04\x00",
+                                                              "EncryptedPackage": b"\x00" * 16})),
     # Macros and scripts in OpenDocument
     "odt-basic": ("makro.odt", odf("text", extra={"Basic/Standard/Module1.xml": b"<script:module/>"})),
     "odt-scripts": ("makro.odt", odf("text", extra={"Scripts/python/run.py": b"import os"})),

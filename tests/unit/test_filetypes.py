@@ -202,3 +202,8 @@ def test_the_excel_sheet_list_is_read_within_a_cap(monkeypatch):
     monkeypatch.setattr(macros, "MAX_BIFF_RECORDS", 50)
     padding = struct.pack("<HH", 0x0809, 0) * 60
     assert "more than 50 parts" in refusal(ole({"Workbook": padding + biff(("Makro1", 1))}), "a.xls")
+
+
+def test_a_password_protected_office_file_cannot_be_checked_and_is_refused():
+    filename, data = REFUSED["password-protected-ooxml-as-doc"]
+    assert "Password-protected" in refusal(data, filename)
