@@ -22,8 +22,9 @@ from seqf import zipscan
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-# Directory entries of an OLE file: real documents have tens to a few hundred.
-MAX_OLE_ENTRIES = 10_000
+# Directory entries of the OLE files in one upload, all embedded objects together: real documents
+# have tens to a few hundred, and olevba's search costs about 80 µs of CPU per entry.
+MAX_OLE_ENTRIES = 5_000
 # Inside [Content_Types].xml: macro-enabled documents, VBA projects, VBA data, Excel 4 macro sheets.
 CONTENT_TYPE_MARKERS = (b"macroenabled", b"vbaproject", b"vbadata", b"macrosheet")
 # Inside OpenDocument XML: event listeners that run Basic, Python or any other script.
@@ -68,7 +69,7 @@ def _macro_part(lowered: str) -> bool:
 def _check_embedded(content: bytes, budget: zipscan.Budget, depth: int) -> None:
     """OLE objects and ActiveX controls (``*.bin``) and embedded packages (``embeddings/``)."""
     if content.startswith(OLE2_MAGIC):
-        if ole_has_macros(content):
+        if ole_has_macros(content, budget):
             raise MacrosFound
     elif content.startswith(ZIP_MAGIC) and depth < NESTING:
         listing = zipscan.list_entries(content)
@@ -87,15 +88,21 @@ def _scan(chunks: Iterable[bytes], markers: tuple[bytes, ...]) -> None:
         tail = window[-overlap:]
 
 
-def ole_has_macros(data: bytes) -> bool:
-    """VBA or Excel 4 macros in an OLE file; raises ``OleRefused`` when it cannot be read safely."""
+def ole_has_macros(data: bytes, budget: zipscan.Budget | None = None) -> bool:
+    """VBA or Excel 4 macros in an OLE file; raises ``OleRefused`` when it cannot be read safely.
+
+    ``budget`` counts the directory entries of every OLE object embedded in one upload.
+    """
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception:  # olefile raises many kinds on malformed input
         raise OleRefused("damaged") from None
     try:
-        if len(ole.direntries) > MAX_OLE_ENTRIES:
+        seen = len(ole.direntries) + (budget.ole_entries if budget is not None else 0)
+        if seen > MAX_OLE_ENTRIES:
             raise OleRefused("entries", MAX_OLE_ENTRIES)
+        if budget is not None:
+            budget.ole_entries = seen
         if ole.exists("EncryptedPackage"):  # a password-protected docx/xlsx/pptx (or docm …) inside
             raise OleRefused("encrypted")
         if any(part.lower() in OLE_VBA_NAMES for path in _ole_paths(ole) for part in path):

@@ -141,6 +141,7 @@ class Budget:
     def __init__(self, remaining: int | None = None):
         self.remaining = INFLATE_BUDGET if remaining is None else remaining
         self.inflated = 0
+        self.ole_entries = 0  # directory entries of embedded OLE objects, counted by seqf.macros
 
     def read(self, archive: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes | None:
         """The whole entry, or ``None`` when it is longer than ``limit``; refused when the budget runs out."""

@@ -207,3 +207,11 @@ def test_the_excel_sheet_list_is_read_within_a_cap(monkeypatch):
 def test_a_password_protected_office_file_cannot_be_checked_and_is_refused():
     filename, data = REFUSED["password-protected-ooxml-as-doc"]
     assert "Password-protected" in refusal(data, filename)
+
+
+def test_ole_entries_of_embedded_objects_add_up(monkeypatch):
+    monkeypatch.setattr(macros, "MAX_OLE_ENTRIES", 10)
+    one = ole({f"S{i}": b"s" for i in range(5)})  # 6 entries in 2 directory sectors: 8 slots
+    assert detect(ooxml("word", extra={"word/embeddings/oleObject1.bin": one}), "a.docx").extension == "docx"
+    twice = ooxml("word", extra={"word/embeddings/oleObject1.bin": one, "word/embeddings/oleObject2.bin": one})
+    assert "more than 10 parts" in refusal(twice)
