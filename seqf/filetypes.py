@@ -140,7 +140,7 @@ def _zip_type(data: bytes) -> FileType:
     except macros.MacrosFound:
         raise refuse(_macros_message()) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError, ValueError,
-            EOFError, zlib.error, struct.error):
+            EOFError, KeyError, zlib.error, struct.error):
         raise refuse(_("The file is damaged or not a document.")) from None
     raise refuse(_("Zip archives are not accepted; upload the documents one by one."))
 

@@ -98,20 +98,28 @@ def ole_has_macros(data: bytes, budget: zipscan.Budget | None = None) -> bool:
     except Exception:  # olefile raises many kinds on malformed input
         raise OleRefused("damaged") from None
     try:
-        seen = len(ole.direntries) + (budget.ole_entries if budget is not None else 0)
-        if seen > MAX_OLE_ENTRIES:
-            raise OleRefused("entries", MAX_OLE_ENTRIES)
-        if budget is not None:
-            budget.ole_entries = seen
-        if ole.exists("EncryptedPackage"):  # a password-protected docx/xlsx/pptx (or docm …) inside
-            raise OleRefused("encrypted")
-        if any(part.lower() in OLE_VBA_NAMES for path in _ole_paths(ole) for part in path):
+        if _structure_has_macros(ole, budget):
             return True
-        if _excel4_macro_sheet(ole):
-            return True
+    except OleRefused:
+        raise
+    except Exception:  # a stream that is really a storage, a broken sector chain …
+        raise OleRefused("damaged") from None
     finally:
         ole.close()
     return _olevba_finds_macros(data)
+
+
+def _structure_has_macros(ole: olefile.OleFileIO, budget: zipscan.Budget | None) -> bool:
+    seen = len(ole.direntries) + (budget.ole_entries if budget is not None else 0)
+    if seen > MAX_OLE_ENTRIES:
+        raise OleRefused("entries", MAX_OLE_ENTRIES)
+    if budget is not None:
+        budget.ole_entries = seen
+    if ole.exists("EncryptedPackage"):  # a password-protected docx/xlsx/pptx (or docm …) inside
+        raise OleRefused("encrypted")
+    if any(part.lower() in OLE_VBA_NAMES for path in _ole_paths(ole) for part in path):
+        return True
+    return _excel4_macro_sheet(ole)
 
 
 def _ole_paths(ole: olefile.OleFileIO) -> Iterator[list[str]]:

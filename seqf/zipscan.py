@@ -67,12 +67,14 @@ def list_entries(data: bytes) -> Listing:
     start, size, declared_count = _central_directory(data)
     if declared_count > MAX_ENTRIES:
         raise ArchiveRefused("entries", MAX_ENTRIES)
+    # Names and extra fields end where the directory ends, as zipfile reads them.
+    central = data[start:start + size]
     listing = Listing()
-    position, end, total = start, start + size, 0
-    while position < end:
+    position, total = 0, 0
+    while position < size:
         if len(listing.entries) >= MAX_ENTRIES:
             raise ArchiveRefused("entries", MAX_ENTRIES)
-        entry, position = _read_entry(data, position)
+        entry, position = _read_entry(central, position)
         if entry.inflated > RATIO_FLOOR and entry.inflated > MAX_RATIO * max(entry.stored, 1):
             raise ArchiveRefused("ratio", MAX_RATIO)
         total += entry.inflated

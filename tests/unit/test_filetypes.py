@@ -10,6 +10,8 @@ import struct
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from seqf import filetypes, macros, zipscan
 from seqf.filetypes import FileTooLarge, FileTypeRefused, detect, stored_filename
@@ -215,3 +217,23 @@ def test_ole_entries_of_embedded_objects_add_up(monkeypatch):
     assert detect(ooxml("word", extra={"word/embeddings/oleObject1.bin": one}), "a.docx").extension == "docx"
     twice = ooxml("word", extra={"word/embeddings/oleObject1.bin": one, "word/embeddings/oleObject2.bin": one})
     assert "more than 10 parts" in refusal(twice)
+
+
+# --- damaged input never escapes as an unexpected error ---------------------------------------------
+
+FUZZ_BASES = [case[:2] for case in ACCEPTED.values()] + list(REFUSED.values())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=st.sampled_from(FUZZ_BASES), edits=st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)),
+                                                        max_size=8), cut=st.integers(min_value=0))
+def test_damaged_office_files_are_refused_cleanly(base, edits, cut):
+    filename, data = base
+    data = bytearray(data)
+    for position, value in edits:
+        data[position % len(data)] = value
+    data = bytes(data[:len(data) - cut % 64]) if cut % 3 == 0 else bytes(data)
+    try:
+        detect(data, filename)
+    except FileTypeRefused as refused:
+        assert refused.fields == {"file": refused.message}
