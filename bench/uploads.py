@@ -88,6 +88,12 @@ def docx_with_many_ole_objects() -> tuple[str, bytes]:
     return "objekter.docx", ooxml("word", extra=objects)
 
 
+def docx_with_many_packages() -> tuple[str, bytes]:
+    """40 embedded packages of 2,000 entries each: their entries add up to the one cap."""
+    package = zip_with_entries(2000, {"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": b"<d/>"})
+    return "pakker.docx", ooxml("word", extra={f"word/embeddings/p{i}.docx": package for i in range(40)})
+
+
 def doc_with_vba() -> tuple[str, bytes]:
     return "makro.doc", ole({"WordDocument": b"w", "Data": random.Random(10).randbytes(18 * MB),
                              **{f"Macros/{k}": v for k, v in VBA_PROJECT.items()}})
@@ -111,6 +117,7 @@ CASES = typical() + [
     ("doc, 4,990 storages", doc_many_storages),
     ("doc, 4,900 streams of 4 KB", doc_many_streams),
     ("docx, 6 embedded OLE objects of 1,200 streams", docx_with_many_ole_objects),
+    ("docx, 40 embedded packages of 2,000 entries", docx_with_many_packages),
     ("doc, 18 MB with VBA", doc_with_vba),
 ]
 
@@ -173,7 +180,8 @@ def main() -> None:
         f"{os.getloadavg()[0]:.1f}.", "",
         "| file | MB | fastest ms | median ms | entries | inflated MB | outcome |",
         "|---|---:|---:|---:|---:|---:|---|", *rows, "",
-        "Reading the table: a central directory is walked by hand and the walk stops at 10,000 entries, "
+        "Reading the table: a central directory is walked by hand and the walk stops at 10,000 entries "
+        "(counted over the file and the packages embedded in it, searched two levels deep), "
         "so 180,000 entries cost nothing more than 10,000 (before, `zipfile` built all 180,000 and the "
         "upload cost about 4 s of CPU). Declared sizes are checked before anything is unpacked, so a zip "
         "bomb costs nothing; only `[Content_Types].xml`, OpenDocument XML and embedded objects are "

@@ -124,8 +124,8 @@ def _zip_type(data: bytes) -> FileType:
     that can carry macros are inflated, within a budget.
     """
     try:
-        listing = zipscan.list_entries(data)
         budget = zipscan.Budget()
+        listing = zipscan.list_entries(data, budget)
         with zipscan.open_archive(data) as archive:
             macros.check_zip(archive, listing.names, budget)
             lowered = {name.replace("\\", "/").lower(): name for name in listing.names}
@@ -159,6 +159,9 @@ def _archive_refusal(reason: str, limit: int) -> FileTypeRefused:
                     limit=format_size(limit))
     elif reason == "ratio":
         message = _("The file is packed more tightly than any document (over %(limit)s to 1).",
+                    limit=format_decimal(limit))
+    elif reason == "nesting":
+        message = _("The file holds documents inside documents more than %(limit)s levels deep.",
                     limit=format_decimal(limit))
     elif reason == "encrypted":
         message = _("Password-protected files cannot be checked for macros. Save the file without a password.")

@@ -32,6 +32,7 @@ ODF_SCRIPT_MARKERS = (b"vnd.sun.star.script:", b"macro://", b"<script:event-list
 ODF_XML_PARTS = {"content.xml", "styles.xml", "settings.xml"}
 # Storages and streams that hold a VBA project in an OLE file (Word, Excel, PowerPoint, vbaProject.bin).
 OLE_VBA_NAMES = {"vba", "_vba_project", "_vba_project_cur", "macros"}
+# Documents embedded in documents: the outer file and two levels inside are searched, deeper is refused.
 NESTING = 2
 # Excel's workbook globals: records read before the sheet list must have ended.
 MAX_BIFF_RECORDS = 100_000
@@ -71,8 +72,10 @@ def _check_embedded(content: bytes, budget: zipscan.Budget, depth: int) -> None:
     if content.startswith(OLE2_MAGIC):
         if ole_has_macros(content, budget):
             raise MacrosFound
-    elif content.startswith(ZIP_MAGIC) and depth < NESTING:
-        listing = zipscan.list_entries(content)
+    elif content.startswith(ZIP_MAGIC):
+        if depth >= NESTING:
+            raise zipscan.ArchiveRefused("nesting", NESTING)
+        listing = zipscan.list_entries(content, budget)
         with zipscan.open_archive(content) as inner:
             check_zip(inner, listing.names, budget, depth + 1)
 

@@ -62,17 +62,22 @@ class Listing:
 
 
 
-def list_entries(data: bytes) -> Listing:
-    """Names and declared sizes of at most ``MAX_ENTRIES`` entries; raises ``ArchiveRefused``."""
+def list_entries(data: bytes, budget: Budget | None = None) -> Listing:
+    """Names and declared sizes of at most ``MAX_ENTRIES`` entries; raises ``ArchiveRefused``.
+
+    With a ``budget``, the cap counts the entries of every archive listed for one upload (packages
+    embedded in a document included).
+    """
+    already = budget.entries if budget is not None else 0
     start, size, declared_count = _central_directory(data)
-    if declared_count > MAX_ENTRIES:
+    if already + declared_count > MAX_ENTRIES:
         raise ArchiveRefused("entries", MAX_ENTRIES)
     # Names and extra fields end where the directory ends, as zipfile reads them.
     central = data[start:start + size]
     listing = Listing()
     position, total = 0, 0
     while position < size:
-        if len(listing.entries) >= MAX_ENTRIES:
+        if already + len(listing.entries) >= MAX_ENTRIES:
             raise ArchiveRefused("entries", MAX_ENTRIES)
         entry, position = _read_entry(central, position)
         if entry.inflated > RATIO_FLOOR and entry.inflated > MAX_RATIO * max(entry.stored, 1):
@@ -81,6 +86,8 @@ def list_entries(data: bytes) -> Listing:
         if total > MAX_INFLATED:
             raise ArchiveRefused("inflated", MAX_INFLATED)
         listing.entries.append(entry)
+    if budget is not None:
+        budget.entries = already + len(listing.entries)
     return listing
 
 
@@ -143,6 +150,7 @@ class Budget:
     def __init__(self, remaining: int | None = None):
         self.remaining = INFLATE_BUDGET if remaining is None else remaining
         self.inflated = 0
+        self.entries = 0  # central-directory entries listed, nested archives included
         self.ole_entries = 0  # directory entries of embedded OLE objects, counted by seqf.macros
 
     def read(self, archive: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes | None:

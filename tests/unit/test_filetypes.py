@@ -237,3 +237,21 @@ def test_damaged_office_files_are_refused_cleanly(base, edits, cut):
         detect(data, filename)
     except FileTypeRefused as refused:
         assert refused.fields == {"file": refused.message}
+
+
+def test_embedded_packages_count_towards_the_entry_cap(monkeypatch, spy):
+    monkeypatch.setattr(zipscan, "MAX_ENTRIES", 30)
+    package = zip_with_entries(15, DOCX_PARTS)
+    assert detect(ooxml("word", extra={"word/embeddings/a.docx": package}), "a.docx").extension == "docx"
+    spy.entries = 0
+    two = ooxml("word", extra={"word/embeddings/a.docx": package, "word/embeddings/b.docx": package})
+    assert "more than 30 parts" in refusal(two)
+    assert spy.entries <= 30
+
+
+def test_documents_nested_too_deep_are_refused():
+    inner = ooxml("word")
+    for _level in range(macros.NESTING + 1):  # the outer file and NESTING levels inside are searched
+        assert detect(inner, "a.docx").extension == "docx"
+        inner = ooxml("word", extra={"word/embeddings/inner.docx": inner})
+    assert "levels deep" in refusal(inner)
