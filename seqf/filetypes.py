@@ -133,9 +133,7 @@ def _zip_type(data: bytes) -> FileType:
                 return _odf_type(budget.read(archive, lowered["mimetype"], 256) or b"")
             if "[content_types].xml" in lowered:
                 return _ooxml_type(lowered)
-    except zipscan.ArchiveRefused as refused:
-        raise _archive_refusal(refused.reason, refused.limit) from None
-    except macros.OleRefused as refused:
+    except (zipscan.ArchiveRefused, macros.OleRefused) as refused:
         raise _archive_refusal(refused.reason, refused.limit) from None
     except macros.MacrosFound:
         raise refuse(_macros_message()) from None
