@@ -3,7 +3,7 @@
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +21,7 @@ TRICKY = sorted(BIDI_CONTROLS | INVISIBLE_REMOVED | set(" \t\n\r\x0b\x0c\x85\xa0
 texts = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(TRICKY)), max_size=60)
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure function on time
 @given(texts)
 def test_the_result_is_one_trimmed_line_without_bidi_controls(value):
     cleaned = clean_single_line(value)
@@ -30,6 +31,7 @@ def test_the_result_is_one_trimmed_line_without_bidi_controls(value):
     assert cleaned == cleaned.strip() and "  " not in cleaned
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure function on time
 @given(texts)
 def test_cleaning_keeps_every_visible_character_in_order_and_never_grows(value):
     cleaned = clean_single_line(value)
@@ -38,6 +40,7 @@ def test_cleaning_keeps_every_visible_character_in_order_and_never_grows(value):
     assert has_visible(cleaned) == has_visible(value)
 
 
+@settings(deadline=None)  # a busy machine must not fail a pure function on time
 @given(texts)
 def test_cleaning_twice_changes_nothing(value):
     assert clean_single_line(clean_single_line(value)) == clean_single_line(value)
@@ -71,6 +74,7 @@ def test_none_stays_none_for_wtforms():
     assert clean_single_line(None) is None
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30), st.integers(min_value=1, max_value=20))
 def test_shorten_says_that_it_cut(value, limit):
     short = shorten(value, limit)
