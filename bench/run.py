@@ -330,7 +330,10 @@ def main() -> None:
             runs["PostgreSQL"] = run_backend("postgresql", url)
     text = report(runs, (load_at_start, os.getloadavg()[0]))
     print(text)
-    README.write_text(text, encoding="utf-8")
+    # bench/uploads.py keeps its own section at the end of the file
+    previous = README.read_text(encoding="utf-8") if README.exists() else ""
+    uploads = previous[previous.index("<!-- uploads:start -->"):] if "<!-- uploads:start -->" in previous else ""
+    README.write_text(text.rstrip("\n") + "\n\n" + uploads if uploads else text, encoding="utf-8")
     print(f"written to {README}", file=sys.stderr)
 
 

@@ -8,8 +8,9 @@ bytes — is refused. ``detect`` returns the content type and the extension to s
 
 from __future__ import annotations
 
-import io
+import struct
 import zipfile
+import zlib
 from typing import NamedTuple
 
 import filetype
@@ -17,7 +18,9 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from seqf import macros, zipscan
 from seqf.services.errors import RuleViolation, ServiceError
+from seqf.text import shorten
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -38,8 +41,8 @@ LEGACY_OFFICE = {"doc": "application/msword", "xls": "application/vnd.ms-excel",
 TEXT = {"txt": "text/plain", "md": "text/markdown", "markdown": "text/markdown", "csv": "text/csv"}
 CANONICAL_TEXT_EXTENSION = {"markdown": "md"}
 
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
+OLE2_MAGIC = macros.OLE2_MAGIC
+ZIP_MAGIC = macros.ZIP_MAGIC
 # Leading bytes a browser would take for markup (after the WHATWG sniffing rules) — never text.
 MARKUP_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<?xml",
                  b"<!--", b"<style", b"<title", b"<div", b"<table", b"<a ", b"<p>", b"<br", b"<img",
@@ -110,29 +113,62 @@ def _binary_type(data: bytes, extension: str) -> FileType | None:
     if data.startswith(ZIP_MAGIC):
         return _zip_type(data)
     if data.startswith(OLE2_MAGIC):
-        if extension in LEGACY_OFFICE:
-            return FileType(LEGACY_OFFICE[extension], extension)
-        raise refuse(_("This looks like an older Office file, but its name does not end in .doc, .xls or .ppt."))
+        return _ole_type(data, extension)
     return None
 
 
 def _zip_type(data: bytes) -> FileType:
-    """OpenDocument (a ``mimetype`` entry) or Office Open XML (``[Content_Types].xml``); no other zip."""
+    """OpenDocument (a ``mimetype`` entry) or Office Open XML (``[Content_Types].xml``); no other zip.
+
+    The central directory is walked within the caps of ``seqf.zipscan`` first, and only the parts
+    that can carry macros are inflated, within a budget.
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            if "mimetype" in names:
-                return _odf_type(_read_small(archive, "mimetype"))
-            if "[Content_Types].xml" in names:
-                return _ooxml_type(names, _read_small(archive, "[Content_Types].xml"))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError):
+        budget = zipscan.Budget()
+        listing = zipscan.list_entries(data, budget)
+        with zipscan.open_archive(data) as archive:
+            macros.check_zip(archive, listing.names, budget)
+            lowered = {name.replace("\\", "/").lower(): name for name in listing.names}
+            if "mimetype" in lowered:
+                return _odf_type(budget.read(archive, lowered["mimetype"], 256) or b"")
+            if "[content_types].xml" in lowered:
+                return _ooxml_type(lowered)
+    except (zipscan.ArchiveRefused, macros.OleRefused) as refused:
+        raise _archive_refusal(refused.reason, refused.limit) from None
+    except macros.MacrosFound:
+        raise refuse(_macros_message()) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, NotImplementedError, RuntimeError, ValueError,
+            EOFError, KeyError, zlib.error, struct.error):
         raise refuse(_("The file is damaged or not a document.")) from None
     raise refuse(_("Zip archives are not accepted; upload the documents one by one."))
 
 
-def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 256 * 1024) -> bytes:
-    with archive.open(name) as entry:
-        return entry.read(limit)
+def _macros_message() -> str:
+    return _("Office files with macros are not accepted. Save the file without macros.")
+
+
+def _archive_refusal(reason: str, limit: int) -> FileTypeRefused:
+    """A cap of the bounded inspection was reached: say which and where the limit lies."""
+    if reason == "entries":
+        message = _("The file has more than %(limit)s parts, more than any document needs.",
+                    limit=format_decimal(limit))
+    elif reason == "inflated":
+        message = _("The file unpacks to more than %(limit)s, more than any document needs.",
+                    limit=format_size(limit))
+    elif reason == "ratio":
+        message = _("The file is packed more tightly than any document (over %(limit)s to 1).",
+                    limit=format_decimal(limit))
+    elif reason == "nesting":
+        message = _("The file holds documents inside documents more than %(limit)s levels deep.",
+                    limit=format_decimal(limit))
+    elif reason == "encrypted":
+        message = _("Password-protected files cannot be checked for macros. Save the file without a password.")
+    elif reason == "budget":
+        message = _("The parts of the file that must be checked for macros unpack to more than %(limit)s.",
+                    limit=format_size(limit))
+    else:
+        return refuse(_("The file is damaged or not a document."))
+    return FileTypeRefused(message, fields={"file": message})
 
 
 def _odf_type(mimetype: bytes) -> FileType:
@@ -142,13 +178,24 @@ def _odf_type(mimetype: bytes) -> FileType:
     raise refuse(_("This OpenDocument type is not accepted."))
 
 
-def _ooxml_type(names: list[str], content_types: bytes) -> FileType:
-    if b"macroEnabled" in content_types or any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise refuse(_("Office files with macros are not accepted. Save the file without macros."))
+def _ooxml_type(lowered: dict[str, str]) -> FileType:
     for prefix, found in OOXML.items():
-        if any(n.startswith(prefix) for n in names):
+        if any(name.startswith(prefix) for name in lowered):
             return FileType(*found)
     raise refuse(_("This Office file type is not accepted."))
+
+
+def _ole_type(data: bytes, extension: str) -> FileType:
+    """A legacy Office file, named as one, that olefile can read and in which olevba finds no macros."""
+    if extension not in LEGACY_OFFICE:
+        raise refuse(_("This looks like an older Office file, but its name does not end in .doc, .xls or .ppt."))
+    try:
+        found = macros.ole_has_macros(data)
+    except macros.OleRefused as refused:
+        raise _archive_refusal(refused.reason, refused.limit) from None
+    if found:
+        raise refuse(_macros_message())
+    return FileType(LEGACY_OFFICE[extension], extension)
 
 
 def _text_type(data: bytes, extension: str) -> FileType:
@@ -179,7 +226,7 @@ def stored_filename(filename: str, extension: str) -> str:
     name = "".join(c for c in name if c.isprintable() and c not in '"<>|:*?').strip(" .")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = stem.strip(" .") or "document"
-    return f"{stem[:240]}.{extension}"
+    return f"{shorten(stem, 240)}.{extension}"
 
 
 def format_size(size: int) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Optional
+
+from seqf.text import NAME_FILTERS, max_length, name_validators
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name of the organisation"), validators=[DataRequired(), Length(max=160)])
+    name = StringField(_l("Name of the organisation"), filters=NAME_FILTERS, validators=name_validators(160))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -24,9 +26,9 @@ def global_role_choices():
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=256)],
+    name = StringField(_l("Name"), filters=NAME_FILTERS, validators=name_validators(120))
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), max_length(254)])
+    password = PasswordField(_l("Password"), validators=[Optional(), max_length(256)],
                              render_kw={"autocomplete": "new-password"})
     global_roles = MultiCheckboxField(_l("Platform roles"))
 

@@ -24,8 +24,9 @@ from seqf.filetypes import IMAGES, LEGACY_OFFICE, ODF, OOXML, TEXT
 from seqf.models import Evidence, Organisation
 from seqf.services import evidence as evidence_service
 from seqf.services.evidence import LEVELS, tag_code, tags_of
+from seqf.text import name_type
 
-Title = Annotated[str, StringConstraints(max_length=evidence_service.TITLE_MAX * 2)]
+Title = name_type(evidence_service.TITLE_MAX)
 Description = Annotated[str, StringConstraints(max_length=evidence_service.DESCRIPTION_MAX * 2)]
 Url = Annotated[str, StringConstraints(max_length=evidence_service.URL_MAX * 2)]
 Tags = list[Annotated[str, StringConstraints(max_length=40)]] | Annotated[str, StringConstraints(max_length=2000)]
@@ -206,6 +207,9 @@ def _list_filters(organisation: Organisation) -> dict:
     if kind not in (None, *evidence_service.KINDS):
         raise ApiError(422, "validation_failed", _("kind must be file or link."), {"kind": "file, link"})
     step = _number("step", None, LEVELS.start, LEVELS.stop - 1)
+    if len(args.get("q") or "") > evidence_service.SEARCH_MAX:
+        raise ApiError(422, "validation_failed", _("At most %(n)d characters.", n=evidence_service.SEARCH_MAX),
+                       {"q": _("At most %(n)d characters.", n=evidence_service.SEARCH_MAX)})
     return {"search": args.get("q"), "area": area, "level": step, "kind": kind,
             "archived": args.get("archived", "").lower() in ("1", "true", "yes")}
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from seqf.services import assessments
+from seqf.text import name_type
 from seqf.urls import MAX_ID
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -31,7 +32,7 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = name_type(200)
 AreaCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)]
 IndicatorCode = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$", min_length=1, max_length=40)]

@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from seqf.text import name_type
 from seqf.urls import MAX_ID
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254,
                                          pattern=r"^[^@\s]+@[^@\s]+$")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = name_type(120)
 # a JSON integer (not true/false, not "5") in the range of a database id
 Id = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]
 GlobalRoleName = Literal["admin", "coordinator", "revisor"]
@@ -71,7 +72,7 @@ class UserOut(BaseModel):
 
 
 class OrganisationCreate(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+    name: name_type(160)
 
 
 class OrganisationOut(BaseModel):

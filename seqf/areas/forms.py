@@ -10,16 +10,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from seqf.models import OwnArea
 from seqf.services.own_areas import LEVELS, MAX_DESCRIPTION, MAX_STEP_TITLE, MAX_TITLE
+from seqf.text import NAME_FILTERS, max_length, name_validators
 
 
 class StepForm(Form):
     """One step; a plain WTForms form inside the CSRF-protected area form."""
 
-    title = StringField(_l("Step title"), validators=[DataRequired(), Length(max=MAX_STEP_TITLE)])
+    title = StringField(_l("Step title"), filters=NAME_FILTERS, validators=name_validators(MAX_STEP_TITLE))
     indicators = TextAreaField(_l("Key indicators"), validators=[DataRequired()])
 
     def indicator_lines(self) -> list[str]:
@@ -27,9 +28,9 @@ class StepForm(Form):
 
 
 class OwnAreaForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=MAX_TITLE)])
+    title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(MAX_TITLE))
     description = TextAreaField(_l("What the area is about"),
-                                validators=[Optional(), Length(max=MAX_DESCRIPTION)])
+                                validators=[Optional(), max_length(MAX_DESCRIPTION)])
 
     def step_forms(self) -> list[StepForm]:
         return [getattr(self, f"step_{level}") for level in range(1, LEVELS + 1)]

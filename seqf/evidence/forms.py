@@ -12,12 +12,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Optional
 
 from seqf.extensions import db
 from seqf.instruments import InstrumentError, load_definition
 from seqf.models import Organisation, OwnArea
-from seqf.services.evidence import DESCRIPTION_MAX, LEVELS, SEQF_AREAS, TITLE_MAX, URL_MAX
+from seqf.services.evidence import DESCRIPTION_MAX, LEVELS, SEARCH_MAX, SEQF_AREAS, TITLE_MAX, URL_MAX
+from seqf.text import NAME_FILTERS, max_length, name_validators
 
 
 @lru_cache(maxsize=4)
@@ -61,10 +62,10 @@ class TagsMixin:
 class EvidenceForm(TagsMixin, FlaskForm):
     """Add evidence: a file or a link, never both."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
+    title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(TITLE_MAX))
     file = FileField(_l("File"))
-    url = StringField(_l("Link"), validators=[Optional(), Length(max=URL_MAX)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
+    url = StringField(_l("Link"), validators=[Optional(), max_length(URL_MAX)])
+    description = TextAreaField(_l("Description"), validators=[max_length(DESCRIPTION_MAX)])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -80,9 +81,9 @@ class EvidenceForm(TagsMixin, FlaskForm):
 
 
 class EditForm(TagsMixin, FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX)])
-    url = StringField(_l("Link"), validators=[Optional(), Length(max=URL_MAX)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_MAX)])
+    title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(TITLE_MAX))
+    url = StringField(_l("Link"), validators=[Optional(), max_length(URL_MAX)])
+    description = TextAreaField(_l("Description"), validators=[max_length(DESCRIPTION_MAX)])
 
 
 class ReplaceForm(FlaskForm):
@@ -95,7 +96,7 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search in titles and descriptions"), validators=[Optional(), Length(max=200)])
+    q = SearchField(_l("Search in titles and descriptions"), validators=[Optional(), max_length(SEARCH_MAX)])
     area = SelectField(_l("Area"), validators=[Optional()], validate_choice=False)
     step = SelectField(_l("Step"), validators=[Optional()], validate_choice=False)
     kind = SelectField(_l("Type"), validators=[Optional()], validate_choice=False)
@@ -107,11 +108,12 @@ class FilterForm(FlaskForm):
         self.kind.choices = [("", _l("Files and links")), ("file", _l("Files")), ("link", _l("Links"))]
 
     def filters(self) -> dict:
-        """Keyword arguments for ``evidence_for``; values outside the choices are ignored."""
+        """Keyword arguments for ``evidence_for``; values outside the choices are ignored, as is a search
+        over ``SEARCH_MAX`` characters (the field shows why)."""
         areas = {value for value, _label in self.area.choices}
         step = self.step.data or ""
         return {
-            "search": self.q.data or None,
+            "search": (self.q.data or None) if not self.q.errors else None,  # too long: refused, shown
             "area": self.area.data if self.area.data in areas and self.area.data else None,
             "level": int(step) if step.isdigit() and int(step) in LEVELS else None,
             "kind": self.kind.data if self.kind.data in ("file", "link") else None,

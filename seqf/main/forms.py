@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf
+
+from seqf.text import NAME_FILTERS, name_validators
 
 LANGUAGE_CHOICES = [("nb", "Norsk (bokmål)"), ("en", "English")]
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+    name = StringField(_l("Name"), filters=NAME_FILTERS, validators=name_validators(120),
                        render_kw={"autocomplete": "name"})
     language = SelectField(_l("Language"))
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField
-from wtforms.validators import DataRequired, Email, Length, NumberRange
+from wtforms.validators import DataRequired, Email, NumberRange
 
 from seqf.labels import role_label
+from seqf.text import max_length
 
 MEMBER_ROLES = ("org_admin", "leader", "staff", "viewer")
 
@@ -17,7 +18,7 @@ def member_role_choices():
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), max_length(254)])
     role = SelectField(_l("Role"), default="staff")
 
     def __init__(self, *args, **kwargs):

@@ -14,11 +14,12 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import DateField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from seqf.models import Evidence, MemberRole, Membership
 from seqf.services.assessments import AreaData, StepData
 from seqf.services.rounds import PARTICIPANT_ROLES
+from seqf.text import NAME_FILTERS, name_validators
 
 DEFAULT_WEEKS = 3
 
@@ -29,7 +30,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class OpenRoundForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(200))
     closes_on = DateField(_l("Deadline"), validators=[DataRequired()])
     participants = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=True)
 

@@ -10,6 +10,7 @@ from seqf.models import GlobalRole, User, UserRole, utcnow
 from seqf.passwords import hash_password, password_problems, verify_password
 from seqf.services import audit, sessions, tokens
 from seqf.services.errors import RuleViolation
+from seqf.text import clean_single_line, has_visible
 
 LANGUAGES = ("nb", "en")
 
@@ -39,10 +40,10 @@ def create_user(
 ) -> User:
     """Create an account. ``password`` may be None for someone who will set it from a link."""
     email = normalise_email(email)
-    name = name.strip()
+    name = clean_single_line(name) or ""
     if not email or "@" not in email:
         raise RuleViolation(_("Enter a valid e-mail address."), fields={"email": _("Invalid.")})
-    if not name:
+    if not has_visible(name):
         raise RuleViolation(_("Enter a name."), fields={"name": _("Required.")})
     if find_user_by_email(email) is not None:
         raise RuleViolation(
@@ -148,8 +149,8 @@ def set_language(user: User, language: str) -> None:
 
 
 def update_profile(user: User, *, name: str) -> None:
-    name = name.strip()
-    if not name:
+    name = clean_single_line(name) or ""
+    if not has_visible(name):
         raise RuleViolation(_("Enter a name."), fields={"name": _("Required.")})
     if name != user.name:
         user.name = name

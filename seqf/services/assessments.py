@@ -106,9 +106,11 @@ def validate(data: AreaData, areas: dict[str, dict], organisation_id: int) -> di
         evidence[step.level] = evidence_in_organisation(organisation_id, step.evidence_ids) if step.evidence_ids else []
     for name in ("comment", "justification", "strengths"):
         if len(getattr(data, name)) > MAX_TEXT:
-            raise RuleViolation(_("The text is too long."), fields={name: f"≤ {MAX_TEXT}"}, code="too_long")
+            raise RuleViolation(_("The text can be at most %(n)d characters.", n=MAX_TEXT),
+                                fields={name: _("At most %(n)d characters.", n=MAX_TEXT)}, code="too_long")
     if len(data.recommendations) > 50 or any(len(r) > 2000 for r in data.recommendations):
-        raise RuleViolation(_("Too many or too long recommendations."), fields={"recommendations": "≤ 50 × 2000"})
+        raise RuleViolation(_("At most %(n)d recommendations of at most %(max)d characters each.", n=50, max=2000),
+                            fields={"recommendations": "≤ 50 × 2000"})
     return evidence
 
 

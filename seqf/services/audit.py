@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from seqf.extensions import db
 from seqf.models import AuditEvent, User
+from seqf.text import shorten
 
 
 def record(
@@ -23,7 +24,7 @@ def record(
         action=action,
         object_type=type(obj).__name__.lower() if obj is not None else "system",
         object_id=getattr(obj, "id", None),
-        summary=summary[:500],
+        summary=shorten(summary, 500),
         data=data or {},
     )
     db.session.add(event)

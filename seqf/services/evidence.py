@@ -21,12 +21,14 @@ from seqf.extensions import db
 from seqf.models import Evidence, EvidenceFile, EvidenceTag, Organisation, OwnArea, User, utcnow
 from seqf.services import audit
 from seqf.services.errors import Conflict, RuleViolation
+from seqf.text import clean_single_line, has_visible
 
 SEQF_AREAS = tuple(str(n) for n in range(1, 10))
 LEVELS = range(1, 6)
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
 URL_MAX = 2000
+SEARCH_MAX = 200  # the form and the API refuse a longer search
 KINDS = ("file", "link")
 
 TagRef = tuple[str, int | None]
@@ -90,8 +92,8 @@ def _parse_tag(value: str, known: set[str]) -> TagRef | None:
 
 
 def clean_title(title: str | None) -> str:
-    title = " ".join((title or "").split())
-    if not title:
+    title = clean_single_line(title) or ""
+    if not has_visible(title):
         raise RuleViolation(_("Enter a title."), fields={"title": _("Required.")})
     if len(title) > TITLE_MAX:
         raise RuleViolation(_("The title can be at most %(n)d characters.", n=TITLE_MAX),
@@ -283,7 +285,7 @@ def evidence_for(organisation: Organisation, *, search: str | None = None, area:
         .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
     )
     if search and search.strip():
-        pattern = "%" + _escape_like(search.strip()[:200]) + "%"
+        pattern = "%" + _escape_like(search.strip()) + "%"
         query = query.where(sa.or_(Evidence.title.ilike(pattern, escape="\\"),
                                    Evidence.description.ilike(pattern, escape="\\")))
     if area or level:

@@ -31,6 +31,7 @@ from seqf.instruments import (
 from seqf.models import Instrument, Organisation, OwnArea, User
 from seqf.services import audit
 from seqf.services.errors import NotFound
+from seqf.text import shorten
 
 SEQF_SLUG = "seqf"
 REQUEST_CACHE = "current_instruments"
@@ -60,7 +61,7 @@ def _insert_if_new(defn: InstrumentDefinition, digest: str, source: str) -> bool
     """Insert the version unless (slug, hash) exists; safe when several processes race."""
     values = {
         "slug": defn.slug, "version": short_version(digest), "content_hash": digest,
-        "title_nb": defn.title.nb[:200], "title_en": defn.title.en[:200], "scale": defn.scale,
+        "title_nb": shorten(defn.title.nb, 200), "title_en": shorten(defn.title.en, 200), "scale": defn.scale,
         "source": source[-200:], "definition": defn.model_dump(mode="json"),
     }
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite

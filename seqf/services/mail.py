@@ -16,6 +16,7 @@ from flask_babel import force_locale
 
 from seqf.extensions import db
 from seqf.models import MailState, OutboxMessage, User, utcnow
+from seqf.text import shorten
 
 
 def is_queued(dedupe_key: str) -> bool:
@@ -28,7 +29,7 @@ def queue_mail(dedupe_key: str, recipient: str, subject: str, body: str) -> Outb
     existing = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
-    message = OutboxMessage(dedupe_key=dedupe_key, recipient=recipient, subject=subject[:200], body=body)
+    message = OutboxMessage(dedupe_key=dedupe_key, recipient=recipient, subject=shorten(subject, 200), body=body)
     db.session.add(message)
     db.session.flush()
     g.setdefault("queued_mail_ids", []).append(message.id)

@@ -21,6 +21,7 @@ from seqf.models import (
 from seqf.services import audit, mail, tokens
 from seqf.services.accounts import check_password_rules, create_user, find_user_by_email, normalise_email
 from seqf.services.errors import Conflict, RuleViolation
+from seqf.text import clean_single_line, has_visible
 from seqf.urls import external_url
 
 
@@ -34,8 +35,8 @@ def parse_role(value: str) -> MemberRole:
 
 
 def create_organisation(actor: User, *, name: str) -> Organisation:
-    name = " ".join(name.split())
-    if not name:
+    name = clean_single_line(name) or ""
+    if not has_visible(name):
         raise RuleViolation(_("Enter a name."), fields={"name": _("Required.")})
     # the exact name too: SQLite's lower() folds only ASCII, so "Ålesund" would not even find "Ålesund"
     exists = db.session.scalar(sa.select(Organisation).where(sa.or_(

@@ -17,6 +17,7 @@ from seqf.extensions import db
 from seqf.models import Organisation, OwnArea, User
 from seqf.services import audit
 from seqf.services.errors import Conflict, RuleViolation
+from seqf.text import clean_single_line, has_visible
 
 LEVELS = 5
 MAX_INDICATORS = 6
@@ -29,16 +30,16 @@ CODE_PREFIX = "E"
 
 
 def _clean(value: str | None) -> str:
-    return " ".join((value or "").split())
+    return clean_single_line(value) or ""
 
 
 def _check_title(title: str) -> str:
     title = _clean(title)
-    if not title:
+    if not has_visible(title):
         raise RuleViolation(_("Give the area a title."), fields={"title": _("Required.")})
     if len(title) > MAX_TITLE:
         raise RuleViolation(_("The title can have at most %(n)d characters.", n=MAX_TITLE),
-                            fields={"title": f"≤ {MAX_TITLE}"})
+                            fields={"title": _("At most %(n)d characters.", n=MAX_TITLE)})
     return title
 
 
@@ -56,9 +57,10 @@ def _check_step(index: int, step: Any) -> tuple[str, list[str]]:
         raise RuleViolation(_("Step %(n)d must have a title and indicators.", n=level),
                             fields={f"steps.{index}": _("Invalid.")})
     title = _clean(step.get("title") if isinstance(step.get("title"), str) else "")
-    if not title or len(title) > MAX_STEP_TITLE:
+    if not has_visible(title) or len(title) > MAX_STEP_TITLE:
         raise RuleViolation(_("Step %(n)d needs a title of at most %(max)d characters.", n=level,
-                              max=MAX_STEP_TITLE), fields={f"steps.{index}.title": _("1–200 characters.")})
+                              max=MAX_STEP_TITLE),
+                            fields={f"steps.{index}.title": _("At most %(n)d characters.", n=MAX_STEP_TITLE)})
     raw = step.get("indicators")
     texts = [_clean(t) for t in raw if isinstance(t, str)] if isinstance(raw, list) else []
     texts = [t for t in texts if t]

@@ -36,6 +36,7 @@ from seqf.services.round_summary import (  # noqa: F401 - the aggregates live th
     round_results,
     round_summary,
 )
+from seqf.text import clean_single_line, has_visible
 from seqf.urls import external_url
 
 PARTICIPANT_ROLES = (MemberRole.staff, MemberRole.leader)  # invited by default
@@ -78,8 +79,8 @@ def _participants(organisation: Organisation, participant_ids: list[int] | None)
 
 def open_round(actor: User, organisation: Organisation, *, title: str, closes_on: dt.date,
                instrument_slug: str = "seqf", participant_ids: list[int] | None = None) -> Round:
-    title = " ".join((title or "").split())
-    if not 1 <= len(title) <= 200:
+    title = clean_single_line(title) or ""
+    if not has_visible(title) or len(title) > 200:
         raise RuleViolation(_("Enter a title (at most 200 characters)."), fields={"title": "1–200"})
     if closes_on < clock.today():
         raise RuleViolation(_("The deadline cannot be in the past."), fields={"closes_on": _("In the past.")},

@@ -9,11 +9,12 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
+from seqf import zipscan
 from seqf.extensions import db
 from seqf.models import AuditEvent, Evidence, EvidenceFile, OwnArea
 from seqf.services import evidence as evidence_service
 from seqf.services.errors import Conflict, RuleViolation
-from tests.evidence_files import ACCEPTED, CSV, MARKDOWN, PDF, REFUSED, png
+from tests.evidence_files import ACCEPTED, CONTENT_TYPES, CSV, MARKDOWN, PDF, REFUSED, png, zip_with_entries
 from tests.web.helpers import count, location, text
 
 REMINDER = "Never upload documents with participant data"
@@ -100,6 +101,24 @@ def test_refused_types_on_the_page(client, auth, world, name):
     response = upload_page(client, world.org, file=REFUSED[name])
     assert response.status_code == 422
     assert "Allowed: PDF" in text(response)
+    assert count(Evidence) == 0 and count(EvidenceFile) == 0
+
+
+@pytest.mark.parametrize("filename, data, message", [
+    ("mange.docx", zip_with_entries(1_001, {"[Content_Types].xml": CONTENT_TYPES}),
+     "Filen har mer enn 1\u00a0000 deler, flere enn noe dokument trenger."),
+    ("makro.docx", REFUSED["docm-content-type-beyond-256-kb"][1],
+     "Office-filer med makroer tas ikke imot. Lagre filen uten makroer."),
+    ("makro.xls", REFUSED["xls-with-vba"][1], "Office-filer med makroer tas ikke imot."),
+])
+def test_refused_office_files_are_explained_in_norwegian(client, auth, make_user, world, monkeypatch, filename, data,
+                                                          message):
+    # a lower cap keeps the upload small; tests/unit/test_filetypes.py tries the real one
+    monkeypatch.setattr(zipscan, "MAX_ENTRIES", 1_000)
+    auth.login(make_user(org=world.org, member_role="staff", language="nb"))
+    response = upload_page(client, world.org, file=(filename, data))
+    assert response.status_code == 422
+    assert message in text(response)
     assert count(Evidence) == 0 and count(EvidenceFile) == 0
 
 
