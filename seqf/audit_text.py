@@ -73,6 +73,13 @@ def _round_opened(d: dict, _event) -> str:
                     int(d["participants"]), title=d["title"], deadline=d["deadline"])
 
 
+def _counted(singular: str, plural: str, key: str) -> Callable:
+    """A message with a count in ``data[key]`` (participants told, sessions ended …)."""
+    def text(d: dict, _event) -> str:
+        return ngettext(singular, plural, int(d[key]), **{k: v for k, v in d.items() if k != "num"})
+    return text
+
+
 def _round_state(message, message_titled) -> Callable:
     """Workflow transitions (``round.close`` …) carry no data of their own: name the round if we can."""
     def text(d: dict, event) -> str:
@@ -102,6 +109,10 @@ MESSAGES: dict[str, object] = {
     "user.password_changed": _l("Changed the password of %(email)s"),
     "user.password_reset": _l("Set a new password for %(email)s with a reset link"),
     "user.password_reset_requested": _l("Sent a link to reset the password to %(email)s"),
+    "session.ended": _l("Logged out a session (%(device)s)"),
+    "session.ended_others": _counted("Logged out everywhere else (%(num)d session or token ended)",
+                                     "Logged out everywhere else (%(num)d sessions and tokens ended)", "count"),
+    "api_token.revoked": _l("Revoked API token %(token_id)s"),
     # instruments and own quality areas
     "instrument.imported": _l("Imported version %(version)s of the instrument %(slug)s"),
     "own_area.created": _l("Added the own quality area %(code)s “%(title)s”"),
@@ -119,6 +130,15 @@ MESSAGES: dict[str, object] = {
     "round.close": _round_state(_l("Closed round %(id)s"), _l("Closed the round “%(title)s”")),
     "round.reopen": _round_state(_l("Reopened round %(id)s"), _l("Reopened the round “%(title)s”")),
     "round.consensus_recorded": _l("Recorded the consensus for area(s) %(areas)s"),
+    "round.deleted": _counted("Deleted the round “%(title)s” (opened by mistake); %(num)d participant was told",
+                              "Deleted the round “%(title)s” (opened by mistake); %(num)d participants were told",
+                              "participants"),
+    "round.reminded": _counted("Reminded %(num)d participant about the round “%(title)s”",
+                               "Reminded %(num)d participants about the round “%(title)s”", "count"),
+    "round.results_ready": _counted("The results of “%(title)s” are ready; %(num)d participant was told",
+                                    "The results of “%(title)s” are ready; %(num)d participants were told", "count"),
+    "round.results_released": _l("Released the combined results of “%(title)s” (areas %(areas)s)"),
+    "round.results_withheld": _l("Closed “%(title)s” without new combined results: too few answers from staff"),
     "response.started": _l("Started a response"),
     "response.submit": _l("Submitted a response"),
 }

@@ -264,7 +264,8 @@ def test_evidence_uploaded_from_the_fill_form_hides_its_uploader_until_close(cli
     uploader = org.staff[0]
     auth.login(uploader)
     response = client.post(f"/rounds/{org.round.id}/fill?area=5", data={
-        "action": "save", "step-2-file": (io.BytesIO(PDF), "rutine.pdf"), "step-2-file-title": "Min rutine"},
+        "action": "save", "none_yet": "1", "step-2-file": (io.BytesIO(PDF), "rutine.pdf"),
+        "step-2-file-title": "Min rutine"},
         content_type="multipart/form-data")
     assert response.status_code == 302, text(response)
     evidence = db.session.scalar(db.select(Evidence).where(Evidence.title == "Min rutine"))
