@@ -33,7 +33,7 @@ run: install
 
 test: install-test services
 	$(BIN)/ruff check .
-	SEQF_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest
+	SEQF_TEST_POSTGRES_URL=$(PG_URL) $(BIN)/pytest -n 2
 
 lint: install-test
 	$(BIN)/ruff check .

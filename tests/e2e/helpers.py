@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from tests.conftest import ROOT
+from tests.conftest import PASSWORD, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -61,3 +62,16 @@ def accessibility_problems(page) -> list[str]:
     """Basic WCAG checks a page must pass: language, one h1, landmarks, skip link, labels, alt texts,
     names on buttons and links, and no sideways scrolling."""
     return page.evaluate(_CHECKS)
+
+
+def path_of(page) -> str:
+    return urlsplit(page.url).path
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the form and wait for the dashboard."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/dashboard")

@@ -10,22 +10,9 @@ import sqlalchemy as sa
 
 from seqf.extensions import db
 from seqf.models import Membership
-from tests.conftest import PASSWORD
-from tests.e2e.helpers import PHONE, accessibility_problems, screenshot
+from tests.e2e.helpers import PHONE, accessibility_problems, log_in, path_of, screenshot
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/dashboard")
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
 
 
 def test_remove_member_asks_first(backend, page, make_org, make_user):

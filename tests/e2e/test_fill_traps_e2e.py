@@ -17,8 +17,7 @@ from playwright.sync_api import expect
 from seqf.extensions import db
 from seqf.models import Evidence, Round
 from seqf.services import rounds as round_service
-from tests.e2e.helpers import PHONE, screenshot
-from tests.e2e.test_round_e2e import log_in
+from tests.e2e.helpers import PHONE, log_in, screenshot
 from tests.web.round_helpers import open_round
 
 pytestmark = pytest.mark.e2e

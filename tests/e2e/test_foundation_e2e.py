@@ -14,19 +14,11 @@ import sqlalchemy as sa
 from seqf.extensions import db
 from seqf.models import Membership, Organisation, User
 from tests.conftest import PASSWORD, extract_links
-from tests.e2e.helpers import accessibility_problems, screenshot, wait_for_mail
+from tests.e2e.helpers import accessibility_problems, log_in, path_of, screenshot, wait_for_mail
 
 pytestmark = pytest.mark.e2e
 
 LEADER_PASSWORD = "lederens-eget-passord-2026"
-
-
-def log_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("main form button[type=submit]")
-    wait_for_path(page, "/dashboard")
 
 
 def log_out(page) -> None:
@@ -40,10 +32,6 @@ def wait_for_path(page, path: str) -> None:
 
 def html_lang(page) -> str:
     return page.evaluate("document.documentElement.lang")
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
 
 
 @pytest.fixture

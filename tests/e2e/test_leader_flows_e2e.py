@@ -15,25 +15,12 @@ from playwright.sync_api import expect
 
 from seqf.extensions import db
 from seqf.models import Round, RoundState
-from tests.conftest import PASSWORD
-from tests.e2e.helpers import DESKTOP, PHONE, accessibility_problems, screenshot, wait_for_mail
+from tests.e2e.helpers import DESKTOP, PHONE, accessibility_problems, log_in, path_of, screenshot, wait_for_mail
 from tests.web.round_helpers import answer, open_round
 
 pytestmark = pytest.mark.e2e
 
 VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/dashboard")
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
 
 
 def fits(page) -> bool:

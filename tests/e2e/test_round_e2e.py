@@ -15,8 +15,7 @@ from playwright.sync_api import expect
 
 from seqf.extensions import db
 from seqf.services import evidence as evidence_service
-from tests.conftest import PASSWORD
-from tests.e2e.helpers import PHONE, accessibility_problems, screenshot, wait_for_mail
+from tests.e2e.helpers import PHONE, accessibility_problems, log_in, path_of, screenshot, wait_for_mail
 
 pytestmark = pytest.mark.e2e
 
@@ -26,18 +25,6 @@ ANSWERS = [
     {"1": (1, 2), "2": (1, 2)},
     {"1": (1,), "2": (1,)},
 ]
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: urlsplit(url).path == "/dashboard")
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
 
 
 def area_of(page) -> str | None:
