@@ -14,7 +14,7 @@ from seqf import aggregation, workflow
 from seqf.rounds import bp
 from seqf.rounds.access import round_or_404, status_of
 from seqf.security import safe_next
-from seqf.services import rounds
+from seqf.services import round_summary, rounds
 from seqf.services.round_notices import not_submitted, send_reminders_now
 from seqf.services.round_removal import answered_count, delete_round
 from seqf.web import Refused, attempt
@@ -42,6 +42,7 @@ def close_confirm(round_id: int):
     invited, submitted = rounds.progress_of_rounds([round_.id])[round_.id]
     return render_template("rounds/close_confirm.html", round=round_, organisation=round_.organisation,
                            left=_people_left(round_), invited=invited, submitted=submitted,
+                           staff_submitted=round_summary.submitted_by_staff(round_),
                            threshold=aggregation.effective_threshold(round_.anonymity_threshold))
 
 

@@ -44,6 +44,16 @@ def _areas(round_: Round) -> list[dict]:
     return instrument_service.areas_for_round(round_.instrument, round_.own_areas or [])
 
 
+def submitted_by_staff(round_: Round) -> int:
+    """Submitted responses of participants who cannot read the aggregates (the close page's count).
+
+    Only submission and role go into it, both of which the leader already sees in the list of who
+    has submitted, so it tells nothing about what anyone answered."""
+    readers = _readers(round_)
+    return sum(1 for uid in db.session.scalars(sa.select(Response.user_id).where(
+        Response.round_id == round_.id, Response.state == ResponseState.submitted)) if uid not in readers)
+
+
 # --- taking the snapshot at close --------------------------------------------------------------
 
 def _answers(round_: Round) -> list[tuple[int, int, str, int, str]]:

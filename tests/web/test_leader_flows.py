@@ -73,10 +73,22 @@ def test_close_confirm_lists_who_has_not_submitted_leader_included(client, auth,
     assert re.search(r"Lise Leder\s*<span class=\"tag tag--warning\">you</span>", left)
     assert "3 participants have not submitted" in page
     assert "Drafts that were not submitted will not count" in page
-    assert "only if at least 3 people have submitted" in page
-    assert "So far only 1 have submitted" in page
+    assert "only if at least 3 participants who are not leaders or organisation admins" in page
+    assert "So far 1 such participant has submitted" in page  # Anna is staff; the leader's would not count
     assert f'action="/rounds/{team.round.id}/close"' in page
     assert fresh(team.round.id).state == RoundState.open  # looking changes nothing
+
+
+def test_close_confirm_counts_only_staff_towards_the_threshold(client, auth, team):
+    answer(team.staff[0], team.round, {"1": 1})
+    answer(team.leader, team.round, {"1": 3})  # a leader reads the results: her answer cannot help reach 3
+    auth.login(team.leader)
+    page = text(client.get(f"/rounds/{team.round.id}/close"))
+    assert "So far 1 such participant has submitted" in page
+    answer(team.staff[1], team.round, {"1": 1})
+    answer(team.staff[2], team.round, {"1": 1})
+    page = text(client.get(f"/rounds/{team.round.id}/close"))
+    assert "such participants have submitted" not in page and "such participant has submitted" not in page
 
 
 def test_confirmed_close_closes(client, auth, team):
