@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from flask import abort, request
+from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, StringConstraints
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -60,6 +60,7 @@ class EvidenceChange(Strict):
     url: Url | None = None
     tags: Tags | None = None
     archived: bool | None = None
+    revision: Annotated[str, StringConstraints(max_length=64)] | None = None
 
 
 class EvidenceOut(BaseModel):
@@ -78,6 +79,7 @@ class EvidenceOut(BaseModel):
     archived: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    revision: str  # send it back with PATCH: an edit based on an older state answers 409
 
 
 def _timestamp(value: dt.datetime) -> str:
@@ -93,7 +95,7 @@ def evidence_out(evidence: Evidence) -> dict:
         "content_type": file.content_type if file else None, "size": file.size if file else None,
         "version": file.version if file else None, "tags": [tag_code(*t) for t in tags_of(evidence)],
         "archived": evidence.archived, "created_at": _timestamp(evidence.created_at),
-        "updated_at": _timestamp(evidence.updated_at),
+        "updated_at": _timestamp(evidence.updated_at), "revision": evidence_service.edit_revision(evidence),
     }
 
 
@@ -238,10 +240,20 @@ def change_evidence(evidence_id: int, body: EvidenceChange):
         evidence_service.restore_evidence(actor, evidence)
     fields = {"title", "description", "url", "tags"} & body.model_fields_set
     if fields:
-        evidence_service.update_evidence(
-            actor, evidence, body.title if body.title is not None else evidence.title,
-            body.description if body.description is not None else evidence.description,
-            body.tags if body.tags is not None else [tag_code(*t) for t in tags_of(evidence)], url=body.url)
+        if body.revision:  # compared under the lock; the fields left out are filled from the stored state
+            evidence_service.lock_for_edit(evidence)
+        try:
+            evidence_service.update_evidence(
+                actor, evidence, body.title if body.title is not None else evidence.title,
+                body.description if body.description is not None else evidence.description,
+                body.tags if body.tags is not None else [tag_code(*t) for t in tags_of(evidence)], url=body.url,
+                revision=body.revision)
+        except evidence_service.StaleEdit as exc:  # nothing was changed: the stored state, as read under the lock
+            response = jsonify({"error": {"code": exc.code, "message": exc.message, "fields": exc.fields,
+                                          "current": evidence_out(evidence)}})
+            db.session.rollback()
+            response.status_code = 409
+            return response
     if body.archived:
         evidence_service.archive_evidence(actor, evidence)
     return evidence_out(evidence)

@@ -24,7 +24,9 @@ ERROR_SCHEMA = {
     "required": ["error"],
     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string"}, "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "current": {"description": "With code stale_version (409): what is stored now, in the shape the "
+                                   "operation answers with, so the client can show both versions"}}}},
 }
 STATUS_TEXT = {200: "OK", 201: "Created", 204: "Done; no body",
                400: "Malformed request (body not JSON, a NUL character, a broken form)",

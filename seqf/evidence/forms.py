@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SearchField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from seqf.extensions import db
@@ -81,6 +81,8 @@ class EvidenceForm(TagsMixin, FlaskForm):
 
 
 class EditForm(TagsMixin, FlaskForm):
+    # what the form was filled from (``edit_revision``): a save based on an older state is refused
+    revision = HiddenField()
     title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(TITLE_MAX))
     url = StringField(_l("Link"), validators=[Optional(), max_length(URL_MAX)])
     description = TextAreaField(_l("Description"), validators=[max_length(DESCRIPTION_MAX)])

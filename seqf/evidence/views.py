@@ -90,17 +90,19 @@ def detail(org_id: int, evidence_id: int):
 
 
 def _render_detail(organisation: Organisation, evidence: Evidence, *, edit_form: EditForm | None = None,
-                   replace_form: ReplaceForm | None = None, status: int = 200):
+                   replace_form: ReplaceForm | None = None, status: int = 200, stale: dict | None = None):
     open_form = "edit" if edit_form is not None else "replace" if replace_form is not None else None
     if edit_form is None:
         edit_form = EditForm(obj=evidence, formdata=None)
         edit_form.tags.data = [tag_code(t.area, t.level) for t in evidence.tags]
+        edit_form.revision.data = evidence_service.edit_revision(evidence)
     areas = tag_areas(organisation)
     return render_template(
         "evidence/detail.html", organisation=organisation, evidence=evidence, edit_form=edit_form,
         replace_form=replace_form or ReplaceForm(formdata=None), areas=areas, area_titles=dict(areas),
         can_write=permissions.can_write_evidence(current_user, organisation.id),
         max_bytes=evidence_service.max_file_bytes(), open_form=open_form if status >= 400 else None,
+        stale=stale,
     ), status
 
 
@@ -115,9 +117,13 @@ def edit(org_id: int, evidence_id: int):
     try:
         attempt(form, lambda: evidence_service.update_evidence(
             current_user, evidence, form.title.data, form.description.data, form.tags.data,
-            url=form.url.data if evidence.is_link else None))
+            url=form.url.data if evidence.is_link else None, revision=form.revision.data or None))
     except Refused as exc:
-        return _render_detail(organisation, evidence, edit_form=form, status=_status(exc))
+        stale = exc.__cause__ if isinstance(exc.__cause__, evidence_service.StaleEdit) else None
+        if stale is not None:  # what was typed stays in the form; saving again overwrites knowingly
+            form.revision.data = evidence_service.edit_revision(evidence)
+        return _render_detail(organisation, evidence, edit_form=form, status=_status(exc),
+                              stale=stale.current if stale else None)
     flash(_("Saved."), "success")
     return redirect(url_for("evidence.detail", org_id=org_id, evidence_id=evidence.id))
 

@@ -8,6 +8,7 @@ organisation's own areas, steps 1–5.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from flask_babel import gettext as _
 from seqf import filetypes
 from seqf.extensions import db
 from seqf.models import Evidence, EvidenceFile, EvidenceTag, Organisation, OwnArea, User, utcnow
-from seqf.services import audit
+from seqf.services import audit, locks
 from seqf.services.errors import Conflict, RuleViolation
 from seqf.text import clean_single_line, has_visible
 
@@ -194,11 +195,13 @@ def _ensure_active(evidence: Evidence) -> None:
 
 def replace_file(actor: User | None, evidence: Evidence, filename: str, data: bytes) -> EvidenceFile:
     """Store a new version of the file; earlier versions stay downloadable."""
+    file = _new_file(actor, filename, data, version=0)  # checked before the lock: the slow part
+    locks.lock(evidence)  # two uploads at once get the next numbers in turn; archiving waits too
     _ensure_active(evidence)
     if evidence.is_link:
         raise RuleViolation(_("This evidence is a link; it has no file to replace."), code="not_a_file")
-    current = evidence.current_file
-    file = _new_file(actor, filename, data, version=(current.version if current else 0) + 1)
+    file.version = (db.session.scalar(sa.select(sa.func.max(EvidenceFile.version))
+                                      .where(EvidenceFile.evidence_id == evidence.id)) or 0) + 1
     try:
         with db.session.begin_nested():
             evidence.files.append(file)
@@ -214,10 +217,52 @@ def replace_file(actor: User | None, evidence: Evidence, filename: str, data: by
     return file
 
 
+class StaleEdit(Conflict):
+    """The edit was based on title, description, address or tags that someone changed since (409).
+
+    ``current`` holds what is stored now (``editable_fields``), so the page can show it beside
+    what was typed and the API can answer with it.
+    """
+
+    code = "stale_version"
+
+    def __init__(self, current: dict):
+        super().__init__(_("Someone else changed this evidence after you opened it. Compare both versions "
+                           "and save again to keep yours."))
+        self.current = current
+
+
+def editable_fields(evidence: Evidence) -> dict:
+    return {"title": evidence.title, "description": evidence.description, "url": evidence.url,
+            "tags": [tag_code(*t) for t in tags_of(evidence)]}
+
+
+def edit_revision(evidence: Evidence) -> str:
+    """A fingerprint of what an edit changes: an edit form or API client sends back the one it
+    read, and a different one means someone else changed the evidence meanwhile. (A content hash
+    needs no version column; changing a field back and forth is no conflict, which is right.)"""
+    text = json.dumps(editable_fields(evidence), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def lock_for_edit(evidence: Evidence) -> None:
+    """Take the evidence's row lock and re-read it (tags included) as committed by whoever came first."""
+    locks.lock(evidence)
+    db.session.expire(evidence, ["tags"])
+
+
 def update_evidence(actor: User | None, evidence: Evidence, title: str, description: str,
-                    tags: Iterable[str] | str | None, url: str | None = None) -> None:
-    """Change title, description and tags (and the address of a link)."""
+                    tags: Iterable[str] | str | None, url: str | None = None, *,
+                    revision: str | None = None) -> None:
+    """Change title, description and tags (and the address of a link).
+
+    Under the evidence's row lock; with ``revision`` (``edit_revision`` as the caller read it) an
+    edit based on an older state raises ``StaleEdit`` instead of silently overwriting it.
+    """
+    lock_for_edit(evidence)
     _ensure_active(evidence)
+    if revision and revision != edit_revision(evidence):
+        raise StaleEdit(editable_fields(evidence))
     new_title, new_description = clean_title(title), clean_description(description)
     wanted = parse_tags(tags, evidence.organisation)
     changes, changed, old_title = [], [], evidence.title
@@ -259,6 +304,7 @@ def _set_tags(evidence: Evidence, wanted: list[TagRef]) -> bool:
 
 def archive_evidence(actor: User | None, evidence: Evidence) -> None:
     """Hide evidence from the library; links to it from assessments stay valid."""
+    locks.lock(evidence)  # archived twice at once: the second is told it is archived already
     _ensure_active(evidence)
     evidence.archived = True
     audit.record(actor, "evidence.archived", evidence, f"«{evidence.title}» archived", evidence.organisation_id,
@@ -266,6 +312,7 @@ def archive_evidence(actor: User | None, evidence: Evidence) -> None:
 
 
 def restore_evidence(actor: User | None, evidence: Evidence) -> None:
+    locks.lock(evidence)
     if not evidence.archived:
         return
     evidence.archived = False

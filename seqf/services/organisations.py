@@ -1,4 +1,10 @@
-"""Organisations, memberships and invitations."""
+"""Organisations, memberships and invitations.
+
+Changes to who is in an organisation (adding, role changes, removal, invitations) run under the
+organisation's row lock (``_lock_members``), so two at once are applied one after the other and
+each sees what the other did: two org admins demoting themselves at the same moment leave one org
+admin, and one address invited twice at once has one pending invitation.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +24,9 @@ from seqf.models import (
     User,
     utcnow,
 )
-from seqf.services import audit, mail, tokens
+from seqf.services import audit, locks, mail, tokens
 from seqf.services.accounts import check_password_rules, create_user, find_user_by_email, normalise_email
-from seqf.services.errors import Conflict, RuleViolation
+from seqf.services.errors import Conflict, NotFound, RuleViolation
 from seqf.text import clean_single_line, has_visible
 from seqf.urls import external_url
 
@@ -53,7 +59,22 @@ def create_organisation(actor: User, *, name: str) -> Organisation:
     return organisation
 
 
+def _lock_members(organisation_id: int) -> None:
+    """Serialise membership changes of one organisation (a row lock on PostgreSQL, SQLite's write lock)."""
+    locks.lock(db.session.get(Organisation, organisation_id))
+
+
+def _relock(membership: Membership) -> None:
+    """Lock the organisation, then re-read the membership: removed meanwhile → 404, role as committed."""
+    _lock_members(membership.organisation_id)
+    if db.session.scalar(sa.select(Membership.id).where(Membership.id == membership.id)) is None:
+        raise NotFound(_("This person is no longer a member."))
+    db.session.refresh(membership)
+
+
 def set_anonymity_threshold(actor: User, organisation: Organisation, threshold: int) -> None:
+    """Open rounds keep the threshold they opened with (``Round.anonymity_threshold``); this one
+    applies to rounds opened from now on."""
     if threshold < 3 or threshold > 50:
         raise RuleViolation(_("The threshold must be between 3 and 50."),
                             fields={"anonymity_threshold": "3–50"})
@@ -72,6 +93,7 @@ def membership_of(user: User, organisation: Organisation) -> Membership | None:
 
 def add_member(actor: User | None, organisation: Organisation, user: User, role: str) -> Membership:
     member_role = parse_role(role)
+    _lock_members(organisation.id)
     if membership_of(user, organisation) is not None:
         raise Conflict(_("%(name)s is already a member.", name=user.name), code="already_member")
     membership = Membership(user=user, organisation=organisation, role=member_role)
@@ -106,6 +128,7 @@ def _guard_last_admin(membership: Membership) -> None:
 
 def change_member_role(actor: User, membership: Membership, role: str) -> None:
     new_role = parse_role(role)
+    _relock(membership)
     if new_role == membership.role:
         return
     _guard_last_admin(membership)
@@ -117,6 +140,7 @@ def change_member_role(actor: User, membership: Membership, role: str) -> None:
 
 
 def remove_member(actor: User, membership: Membership) -> None:
+    _relock(membership)
     _guard_last_admin(membership)
     audit.record(actor, "membership.removed", membership,
                  f"{membership.user.email} removed ({membership.role.value})", membership.organisation_id,
@@ -144,6 +168,7 @@ def invite_member(actor: User, organisation: Organisation, *, email: str, role: 
     member_role = parse_role(role)
     if not email or "@" not in email or len(email) > 254:
         raise RuleViolation(_("Enter a valid e-mail address."), fields={"email": _("Invalid.")})
+    _lock_members(organisation.id)  # the same address invited twice at once: the second replaces the first
     existing = find_user_by_email(email)
     if existing is not None and membership_of(existing, organisation) is not None:
         raise Conflict(_("%(email)s is already a member.", email=email), code="already_member")
@@ -187,6 +212,10 @@ def pending_invitation(organisation: Organisation, invitation_id: int) -> OneTim
 
 
 def revoke_invitation(actor: User, invitation: OneTimeToken) -> None:
+    _lock_members(invitation.organisation_id)
+    db.session.refresh(invitation)
+    if not invitation.is_usable(utcnow()):  # withdrawn, replaced or accepted meanwhile
+        raise NotFound(_("This invitation is no longer pending."))
     invitation.revoked_at = utcnow()
     audit.record(actor, "invitation.revoked", invitation, f"Invitation to {invitation.email} withdrawn",
                  invitation.organisation_id,
@@ -214,6 +243,7 @@ def accept_invitation(invitation: OneTimeToken, *, user: User | None = None, nam
     elif user.email != invitation.email:
         raise RuleViolation(_("This invitation was sent to another e-mail address."),
                             code="wrong_account")
+    _lock_members(invitation.organisation_id)  # before the claim: the order every member change takes
     if not tokens.claim_one_time_token(invitation):
         raise invalid
     if user is None:

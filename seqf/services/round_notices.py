@@ -26,9 +26,8 @@ from seqf.models import (
     RoundState,
     User,
 )
-from seqf.services import audit, mail
+from seqf.services import audit, locks, mail
 from seqf.services import rounds as round_service
-from seqf.services.round_removal import lock_round
 from seqf.urls import external_url
 
 NOTICE_DAYS = 30
@@ -71,7 +70,7 @@ def send_reminders_now(actor: User, round_: Round) -> int:
     """
     from seqf import workflow
 
-    lock_round(round_)  # a double click waits here, then finds today's keys taken
+    locks.lock(round_)  # a double click waits here (SQLite too), then finds today's keys taken
     workflow.check_action("round", round_, "remind", actor)
     today = clock.today().isoformat()
     link = external_url("rounds.fill", round_id=round_.id)
