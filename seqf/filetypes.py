@@ -18,7 +18,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from seqf import macros, zipscan
+from seqf import activecontent, macros, zipscan
 from seqf.services.errors import RuleViolation, ServiceError
 from seqf.text import shorten
 
@@ -106,15 +106,34 @@ def extension_of(filename: str) -> str:
 
 def _binary_type(data: bytes, extension: str) -> FileType | None:
     if data.startswith(b"%PDF-"):
+        _check_pdf(data)
         return FileType("application/pdf", "pdf")
     guess = filetype.guess_mime(data[:8192])
     if guess in IMAGES:
+        _check_no_archive(data)
         return FileType(guess, IMAGES[guess])
     if data.startswith(ZIP_MAGIC):
         return _zip_type(data)
     if data.startswith(OLE2_MAGIC):
         return _ole_type(data, extension)
     return None
+
+
+def _check_no_archive(data: bytes) -> None:
+    if activecontent.ends_with_zip(data):
+        raise refuse(_("The file has an archive attached at the end. Save or export it again and upload that."))
+
+
+def _check_pdf(data: bytes) -> None:
+    """No JavaScript and no launch actions (``seqf.activecontent``), and nothing glued to the end."""
+    _check_no_archive(data)
+    try:
+        actions = activecontent.pdf_actions(data)
+    except activecontent.Unreadable:
+        raise refuse(_("The PDF's compressed parts are too large to be checked for scripts.")) from None
+    if actions:
+        raise refuse(_("PDF files with scripts or actions that start programs are not accepted. "
+                       "Print the document to PDF, or save it without scripts, and upload that."))
 
 
 def _zip_type(data: bytes) -> FileType:

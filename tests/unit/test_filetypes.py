@@ -7,6 +7,7 @@ the tests count the entries read and the bytes inflated (time is measured in ben
 import random
 import re
 import struct
+import zlib
 from types import SimpleNamespace
 
 import pytest
@@ -255,3 +256,81 @@ def test_documents_nested_too_deep_are_refused():
         assert detect(inner, "a.docx").extension == "docx"
         inner = ooxml("word", extra={"word/embeddings/inner.docx": inner})
     assert "levels deep" in refusal(inner)
+
+
+# --- active content in accepted types: PDF scripts and launch actions, archives glued on ----------
+
+def _pdf(body: bytes) -> bytes:
+    return b"%PDF-1.7\n" + body + b"\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _object_stream(objects: bytes) -> bytes:
+    packed = zlib.compress(objects)
+    return (b"5 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length " + str(len(packed)).encode()
+            + b" >>\nstream\n" + packed + b"\nendstream\nendobj")
+
+
+@pytest.mark.parametrize("body", [
+    b"1 0 obj << /Type /Catalog /OpenAction 2 0 R >> endobj 2 0 obj << /S /JavaScript /JS (app.alert(1)) >> endobj",
+    b"1 0 obj << /Type /Catalog /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >> endobj",
+    b"1 0 obj << /Type /Catalog /OpenAction << /S /Launch /F (cmd.exe) >> >> endobj",
+    b"1 0 obj << /Type /Catalog /Names << /JavaScript 3 0 R >> >> endobj",
+    b"1 0 obj << /Type /Catalog >> endobj " + _object_stream(b"2 0 << /S /JavaScript /JS (app.alert(1)) >>"),
+    b"1 0 obj << /Type /Catalog >> endobj " + _object_stream(b"2 0 << /S /L#61unch /F (calc.exe) >>").replace(
+        b"/ObjStm", b"/Obj#53tm"),
+], ids=["javascript", "escaped", "launch", "names-tree", "object-stream", "escaped-object-stream"])
+def test_pdfs_with_scripts_or_launch_actions_are_refused(body):
+    with pytest.raises(FileTypeRefused, match="scripts"):
+        detect(_pdf(body), "skjema.pdf")
+
+
+def test_pdfs_that_only_mention_javascript_in_text_are_accepted():
+    data = _pdf(b"1 0 obj << /Type /Catalog /JSON 2 0 R >> endobj 2 0 obj << /Length 40 >> stream\n"
+                b"BT (How JavaScript and JS work) Tj ET\nendstream endobj")
+    assert detect(data, "notat.pdf") == ("application/pdf", "pdf")
+
+
+def test_a_pdf_whose_object_streams_unpack_beyond_the_budget_is_refused(monkeypatch):
+    from seqf import activecontent
+
+    monkeypatch.setattr(activecontent, "INFLATE_BUDGET", 1000)
+    data = _pdf(b"1 0 obj << /Type /Catalog >> endobj " + _object_stream(b"2 0 << /A 1 >> " * 200))
+    with pytest.raises(FileTypeRefused, match="too large to be checked"):
+        detect(data, "stor.pdf")
+
+
+def _with_zip(data: bytes, comment: bytes = b"") -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("evil.exe", b"MZ" + b"\x00" * 64)
+        archive.comment = comment
+    return data + buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["png", "jpeg", "gif", "webp", "pdf"])
+@pytest.mark.parametrize("comment", [b"", b"x" * 300])
+def test_images_and_pdfs_with_an_archive_glued_on_are_refused(name, comment):
+    filename, data, _content_type, _ext = ACCEPTED[name]
+    with pytest.raises(FileTypeRefused, match="archive attached"):
+        detect(_with_zip(data, comment), filename)
+
+
+def test_a_pdf_named_doc_and_a_doc_named_pdf_are_judged_by_content():
+    from tests.evidence_files import DOC
+
+    assert detect(PDF, "rapport.doc") == ("application/pdf", "pdf")
+    with pytest.raises(FileTypeRefused, match=r"\.doc"):
+        detect(DOC, "rapport.pdf")
+
+
+def test_a_large_pdf_is_checked_quickly():
+    import time
+
+    rng = random.Random(7)
+    data = _pdf(bytes(rng.getrandbits(8) for _ in range(2 * 1024 * 1024)) + b"/Font /F1 " * 200_000)
+    started = time.process_time()
+    assert detect(data, "stor.pdf") == ("application/pdf", "pdf")
+    assert time.process_time() - started < 1.0
