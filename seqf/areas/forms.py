@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, FormField, StringField, TextAreaField
+from wtforms import Form, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from seqf.models import OwnArea
-from seqf.services.own_areas import LEVELS, MAX_DESCRIPTION, MAX_STEP_TITLE, MAX_TITLE
+from seqf.services.own_areas import LEVELS, MAX_DESCRIPTION, MAX_STEP_TITLE, MAX_TITLE, own_area_revision
 from seqf.text import NAME_FILTERS, max_length, name_validators
 
 
@@ -28,6 +28,7 @@ class StepForm(Form):
 
 
 class OwnAreaForm(FlaskForm):
+    revision = HiddenField()  # what the edit form was filled from (``own_area_revision``)
     title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(MAX_TITLE))
     description = TextAreaField(_l("What the area is about"),
                                 validators=[Optional(), max_length(MAX_DESCRIPTION)])
@@ -47,7 +48,7 @@ for _level in range(1, LEVELS + 1):
 
 def form_data(own_area: OwnArea) -> dict:
     """Initial data for editing an existing area."""
-    data = {"title": own_area.title, "description": own_area.description}
+    data = {"title": own_area.title, "description": own_area.description, "revision": own_area_revision(own_area)}
     for step in own_area.steps:
         data[f"step_{step['level']}"] = {
             "title": step["title"],

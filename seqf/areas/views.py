@@ -74,8 +74,10 @@ def _attempt(form: OwnAreaForm, call: Callable[[], object]) -> object:
         raise Refused(exc.message) from exc
 
 
-def _edit_page(organisation: Organisation, form: OwnAreaForm, own_area: OwnArea | None, status: int):
-    return render_template("areas/edit.html", organisation=organisation, form=form, own_area=own_area), status
+def _edit_page(organisation: Organisation, form: OwnAreaForm, own_area: OwnArea | None, status: int,
+               stale: dict | None = None):
+    return render_template("areas/edit.html", organisation=organisation, form=form, own_area=own_area,
+                           stale=stale), status
 
 
 @bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
@@ -105,9 +107,13 @@ def edit(org_id: int, area_id: int):
         try:
             _attempt(form, lambda: own_area_service.update_own_area(
                 current_user, own_area, title=form.title.data, description=form.description.data,
-                steps=form.steps_data()))
-        except Refused:
-            return _edit_page(organisation, form, own_area, 422)
+                steps=form.steps_data(), revision=form.revision.data or None))
+        except Refused as exc:
+            stale = exc.__cause__ if isinstance(exc.__cause__, own_area_service.StaleOwnArea) else None
+            if stale is None:
+                return _edit_page(organisation, form, own_area, 422)
+            form.revision.data = own_area_service.own_area_revision(own_area)  # saving again overwrites knowingly
+            return _edit_page(organisation, form, own_area, 409, stale=stale.current)
         flash(_("The area %(code)s is saved.", code=own_area.code), "success")
         return redirect(url_for("areas.index", org_id=org_id))
     return _edit_page(organisation, form, own_area, 422 if request.method == "POST" else 200)

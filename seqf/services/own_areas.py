@@ -7,6 +7,8 @@ deactivating an area never changes a running or finished round.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import string
 from typing import Any
 
@@ -15,7 +17,7 @@ from flask_babel import gettext as _
 
 from seqf.extensions import db
 from seqf.models import Organisation, OwnArea, User
-from seqf.services import audit
+from seqf.services import audit, locks
 from seqf.services.errors import Conflict, RuleViolation
 from seqf.text import clean_single_line, has_visible
 
@@ -106,7 +108,7 @@ def _next_code(organisation: Organisation) -> str:
 
 def _lock(organisation: Organisation) -> None:
     """Serialise code assignment per organisation (a row lock on PostgreSQL; SQLite locks anyway)."""
-    db.session.execute(sa.select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
+    locks.lock(organisation)
 
 
 def _check_unique_title(organisation: Organisation, title: str, own_area: OwnArea | None = None) -> None:
@@ -141,9 +143,34 @@ def create_own_area(actor: User, organisation: Organisation, *, title: str, desc
     return own_area
 
 
+class StaleOwnArea(Conflict):
+    """The edit was based on texts someone changed since (409); ``current`` is the stored area."""
+
+    code = "stale_version"
+
+    def __init__(self, own_area: OwnArea):
+        super().__init__(_("Someone else changed this area after you opened it. Compare both versions and "
+                           "save again to keep yours."))
+        self.current = {"title": own_area.title, "description": own_area.description, "steps": own_area.steps}
+
+
+def own_area_revision(own_area: OwnArea) -> str:
+    """A fingerprint of the area's texts: the edit form sends back the one it was filled from."""
+    text = json.dumps([own_area.title, own_area.description, own_area.steps], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def update_own_area(actor: User, own_area: OwnArea, *, title: str, description: str | None = "",
-                    steps: list[dict]) -> OwnArea:
-    """Change an own area's texts; rounds already opened keep the copy they took."""
+                    steps: list[dict], revision: str | None = None) -> OwnArea:
+    """Change an own area's texts; rounds already opened keep the copy they took.
+
+    Under the organisation's lock (titles stay unique); with ``revision`` an edit based on texts
+    changed since raises ``StaleOwnArea`` instead of overwriting them unseen.
+    """
+    _lock(own_area.organisation)
+    db.session.refresh(own_area)
+    if revision and revision != own_area_revision(own_area):
+        raise StaleOwnArea(own_area)
     title = _check_title(title)
     description = _check_description(description)
     built = build_steps(own_area.code, steps)
@@ -158,6 +185,8 @@ def update_own_area(actor: User, own_area: OwnArea, *, title: str, description: 
 
 def deactivate_own_area(actor: User, own_area: OwnArea) -> None:
     """Leave the area out of rounds opened from now on (earlier rounds keep it)."""
+    _lock(own_area.organisation)  # two clicks at once: the second finds it done
+    db.session.refresh(own_area)
     if not own_area.active:
         raise Conflict(_("The area is already deactivated."), code="already_inactive")
     own_area.active = False
@@ -169,6 +198,8 @@ def deactivate_own_area(actor: User, own_area: OwnArea) -> None:
 
 def reactivate_own_area(actor: User, own_area: OwnArea) -> None:
     """Include a deactivated area in new rounds again."""
+    _lock(own_area.organisation)  # two clicks at once: the second finds it done
+    db.session.refresh(own_area)
     if own_area.active:
         raise Conflict(_("The area is already active."), code="already_active")
     _check_unique_title(own_area.organisation, own_area.title, own_area)

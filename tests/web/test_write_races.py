@@ -235,3 +235,38 @@ def test_threshold_changed_during_a_round_does_not_change_that_round(app, team, 
     assert team.org.anonymity_threshold == 7 and round_.anonymity_threshold == 3
     later = open_round(team.leaders[0], team.org, title="Neste", days=20)
     assert later.anonymity_threshold == 7 and deadline(20) == later.closes_on
+
+
+# --- own quality areas ---------------------------------------------------------------------------
+
+def own_area_form(title: str, description: str, revision: str) -> dict:
+    data = {"title": title, "description": description, "revision": revision}
+    for level in range(1, 6):
+        data[f"step_{level}-title"] = f"Trinn {level}"
+        data[f"step_{level}-indicators"] = "Gjort\nMålt"
+    return data
+
+
+def test_two_tabs_editing_an_own_area_one_wins_the_other_sees_both_versions(app, team):
+    from seqf.models import OwnArea
+    from seqf.services import own_areas
+
+    area = own_areas.create_own_area(team.leaders[0], team.org, title="IPS", description="",
+                                     steps=[{"title": f"Trinn {n}", "indicators": ["Gjort"]} for n in range(1, 6)])
+    db.session.commit()
+    aid, org_id = area.id, team.org.id
+    tabs = [logged_in(app, team.leaders[0]), logged_in(app, team.leaders[1])]
+    for attempt in range(REPEAT):
+        revision = own_areas.own_area_revision(fresh(OwnArea, aid))
+        texts = [f"Fra fane A {attempt}", f"Fra fane B {attempt}"]
+        results = together(app, *[
+            (lambda i=i: tabs[i].post(f"/organisations/{org_id}/areas/{aid}/edit",
+                                      data=own_area_form(f"IPS {i} {attempt}", texts[i], revision)))
+            for i in range(2)])
+        assert statuses(results) == [302, 409], [r.status_code for r in results]
+        winner = next(i for i, r in enumerate(results) if r.status_code == 302)
+        page = results[1 - winner].get_data(as_text=True)
+        assert "Changed in another window" in page and texts[winner] in page and texts[1 - winner] in page
+        stored = fresh(OwnArea, aid)
+        assert stored.description == texts[winner]
+        assert f'value="{own_areas.own_area_revision(stored)}"' in page
