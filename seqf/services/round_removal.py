@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from seqf import workflow
 from seqf.extensions import db
 from seqf.models import AreaAssessment, Response, Round, RoundParticipant, User
-from seqf.services import audit, mail
+from seqf.services import audit, locks, mail
 from seqf.urls import external_url
 from seqf.workflow import guard
 
@@ -35,9 +35,10 @@ def nobody_answered(round_: Round, actor: User) -> str | None:
 
 
 def lock_round(round_: Round) -> None:
-    """Take the round's row lock (PostgreSQL; SQLite serialises writers anyway) and re-read it."""
-    db.session.execute(sa.select(Round.id).where(Round.id == round_.id).with_for_update())
-    db.session.refresh(round_)
+    """Take the round's row lock and re-read it: ``FOR UPDATE`` on PostgreSQL; on SQLite the file's
+    write lock, taken now, so the check that follows sees every answer committed before it (a plain
+    read would let a save commit between the check and the delete)."""
+    locks.lock(round_)
 
 
 def delete_round(actor: User, round_: Round) -> str:

@@ -270,3 +270,63 @@ def test_two_tabs_editing_an_own_area_one_wins_the_other_sees_both_versions(app,
         stored = fresh(OwnArea, aid)
         assert stored.description == texts[winner]
         assert f'value="{own_areas.own_area_revision(stored)}"' in page
+
+
+# --- delete racing the first answer; the last two consensus areas at once ------------------------
+
+def test_delete_racing_the_first_answer_has_one_outcome(app, team):
+    from seqf.models import AreaAssessment, Response, Round
+    from tests.web.round_helpers import api_area
+
+    outcomes = set()
+    for attempt in range(REPEAT):
+        round_ = open_round(team.leaders[0], team.org, title=f"Feil {attempt}")
+        rid = round_.id
+        leader, saver = logged_in(app, team.leaders[0]), token_for(app, team.staff[0])
+        delete, save = together(
+            app,
+            lambda: leader.post(f"/rounds/{rid}/delete"),
+            lambda: saver.put(f"/api/v1/rounds/{rid}/my-response", json={"answers": [api_area("1", 1, version=0)]}),
+        )
+        assert delete.status_code < 500 and save.status_code < 500, (delete.status_code, save.status_code)
+        gone = fresh(Round, rid) is None
+        if gone:  # the delete won: the save was refused and left nothing behind
+            assert delete.status_code == 302 and save.status_code in (404, 409)
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)
+                                     .where(Response.round_id == rid)) == 0
+        else:  # the answer won: the delete was refused and the answer is there
+            assert save.status_code == 200 and delete.status_code == 409
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(AreaAssessment).join(Response)
+                                     .where(Response.round_id == rid)) == 1
+        outcomes.add(gone)
+    assert outcomes
+
+
+def test_two_leaders_agreeing_the_last_areas_at_once_announce_the_results_once(app, team):
+    from seqf.models import AuditEvent, Round
+    from seqf.services import rounds as round_service
+    from tests.web.round_helpers import answer, api_area
+
+    round_ = open_round(team.leaders[0], team.org)
+    rid = round_.id
+    for person in team.staff:
+        answer(person, round_, {"1": 2})
+    round_service.close_round(team.leaders[0], fresh(Round, rid))
+    codes = [a["code"] for a in round_service.round_areas(fresh(Round, rid))]
+    from seqf.services import assessments
+
+    round_service.record_consensus(team.leaders[0], fresh(Round, rid), [
+        assessments.AreaData(area=code, steps=[assessments.StepData(level=1, met=True, evidence_ids=[])],
+                             justification="Enige") for code in codes[:-2]])
+    db.session.commit()
+    callers = [token_for(app, leader) for leader in team.leaders]
+    results = together(app, *[
+        (lambda i=i: callers[i].put(f"/api/v1/rounds/{rid}/consensus", json={
+            "areas": [api_area(codes[-2 + i], 1, justification="Enige", version=0)]}))
+        for i in range(2)])
+    assert statuses(results) == [200, 200], [r.get_json() for r in results]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "round.results_ready", AuditEvent.object_id == rid)) == 1
+    keys = db.session.scalars(sa.select(OutboxMessage.dedupe_key).where(
+        OutboxMessage.dedupe_key.like(f"results-ready:{rid}:%"))).all()
+    assert len(keys) == len(set(keys)) == len(team.leaders) + len(team.staff)
