@@ -16,46 +16,65 @@ import re
 import struct
 import zlib
 
-ACTIONS = frozenset({b"javascript", b"js", b"launch"})
 INFLATE_BUDGET = 64 * 1024 * 1024  # bytes of object streams inflated per file, at most
-NAME = re.compile(rb"/[^\s/<>\[\]()%{}\x00]{1,127}")
-ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-STREAM = re.compile(rb"<<((?:(?!<<|>>).){0,2000}?)>>\s*stream\r?\n", re.S)
+MAX_OBJECT_STREAMS = 10_000  # object streams looked at per file; more is refused as unreadable
+STREAM_GAP = 2048  # bytes between ``/ObjStm`` and the start of its stream data, at most
 EOCD = struct.Struct("<4s4H2LH")
+
+
+def _name(text: str) -> bytes:
+    """A regex for the PDF name ``/text`` with any of its characters written as ``#xx``, ending
+    where the name ends (one search over the file; nothing is collected on the way)."""
+    parts = [b"(?:%s|#%x[%x%X])" % (re.escape(c.encode()), ord(c) >> 4, ord(c) & 15, ord(c) & 15) for c in text]
+    return b"/" + b"".join(parts) + rb"(?![^\s/<>\[\]()%{}])"
+
+
+ACTION = re.compile(b"|".join(_name(n) for n in ("JavaScript", "JS", "Launch")))
+OBJECT_STREAM = re.compile(_name("ObjStm"))
+STREAM_START = re.compile(rb"stream\r?\n")
 
 
 class Unreadable(Exception):
     """The file's compressed parts unpack to more than the budget: it cannot be checked."""
 
 
-def _names(chunk: bytes) -> set[bytes]:
-    found = set()
-    for raw in NAME.findall(chunk):
-        name = raw[1:]
-        if b"#" in name:
-            name = ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
-        found.add(name.lower())
-    return found
-
-
-def pdf_actions(data: bytes) -> set[bytes]:
-    """The script and launch action names in a PDF, also inside its compressed object streams."""
-    found = _names(data) & ACTIONS
+def pdf_actions(data: bytes) -> bool:
+    """True when a PDF holds a script or launch action, also inside its compressed object streams."""
+    if ACTION.search(data):
+        return True
     budget = INFLATE_BUDGET
-    for match in STREAM.finditer(data):
-        names = _names(match.group(1))
-        if b"objstm" not in names or b"flatedecode" not in names:
+    view = memoryview(data)  # slices without copying
+    for count, match in enumerate(OBJECT_STREAM.finditer(data)):
+        if count >= MAX_OBJECT_STREAMS:
+            raise Unreadable
+        start = STREAM_START.search(data, match.end(), match.end() + STREAM_GAP)
+        if start is None:
             continue
-        inflater = zlib.decompressobj()
-        try:
-            content = inflater.decompress(data[match.end():match.end() + 2 * INFLATE_BUDGET], budget + 1)
-        except zlib.error:
-            continue  # a damaged stream: a reader cannot run what it cannot inflate either
+        content = _inflate(view, start.end(), budget)
         budget -= len(content)
         if budget < 0:
             raise Unreadable
-        found |= _names(content) & ACTIONS
-    return found
+        if ACTION.search(content):
+            return True
+    return False
+
+
+def _inflate(view: memoryview, start: int, budget: int, chunk: int = 64 * 1024) -> bytes:
+    """Inflate the Flate stream at ``start``, fed in chunks so a non-stream fails after the first one;
+    at most ``budget + 1`` bytes. A damaged stream yields what came before the damage: a reader cannot
+    run what it cannot inflate either."""
+    inflater, parts, size, position = zlib.decompressobj(), [], 0, start
+    while position < len(view) and not inflater.eof and size <= budget:
+        try:
+            part = inflater.decompress(view[position:position + chunk], budget + 1 - size)
+        except zlib.error:
+            break
+        parts.append(part)
+        size += len(part)
+        if inflater.unconsumed_tail:  # the output limit was reached
+            break
+        position += chunk
+    return b"".join(parts)
 
 
 def ends_with_zip(data: bytes) -> bool:

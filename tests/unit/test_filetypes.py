@@ -334,3 +334,13 @@ def test_a_large_pdf_is_checked_quickly():
     started = time.process_time()
     assert detect(data, "stor.pdf") == ("application/pdf", "pdf")
     assert time.process_time() - started < 1.0
+
+
+def test_many_fake_object_streams_are_refused_quickly():
+    import time
+
+    data = _pdf((b"/ObjStm stream\n" + b"x" * 20) * 20_000)
+    started = time.process_time()
+    with pytest.raises(FileTypeRefused, match="too large to be checked"):
+        detect(data, "mange.pdf")
+    assert time.process_time() - started < 1.0
