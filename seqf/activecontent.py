@@ -6,7 +6,9 @@ Evidence is a document to read. A PDF that runs JavaScript or launches a program
 that needs scripts can be printed to PDF without them. Names are read with their ``#xx`` escapes
 decoded (``/J#61vaScript`` is ``/JavaScript``), in the file and inside compressed object streams
 (``/ObjStm``), which are inflated within a fixed budget; a file whose object streams unpack to more
-is refused, since it cannot be checked. A file that ends in a zip archive's end record is two files
+is refused, since it cannot be checked, and so is one with more than ``MAX_OBJECT_STREAMS`` of
+them. Names are matched as the specification spells them (case matters), also where they stand
+inside a string, which errs on the side of refusing. A file that ends in a zip archive's end record is two files
 in one and is refused whatever comes first.
 """
 
