@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from flask import abort, jsonify, request
 from flask_babel import gettext as _
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from seqf import permissions
@@ -60,7 +60,8 @@ class EvidenceChange(Strict):
     url: Url | None = None
     tags: Tags | None = None
     archived: bool | None = None
-    revision: Annotated[str, StringConstraints(max_length=64)] | None = None
+    revision: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        None, description="the evidence's revision as you read it; a change since answers 409 stale_version")
 
 
 class EvidenceOut(BaseModel):
@@ -79,7 +80,7 @@ class EvidenceOut(BaseModel):
     archived: bool
     created_at: dt.datetime
     updated_at: dt.datetime
-    revision: str  # send it back with PATCH: an edit based on an older state answers 409
+    revision: str = Field(description="fingerprint of title, description, url and tags; send it back with PATCH")
 
 
 def _timestamp(value: dt.datetime) -> str:
