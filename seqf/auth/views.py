@@ -30,6 +30,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            g.login_succeeded = True
             sign_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("main.dashboard")))
         g.login_failed = True
@@ -50,7 +51,8 @@ def logout():
         sessions.end_session(current_user, record, audited=False)
     logout_user()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    # an invitation opened while logged in as someone else logs out and comes back to the link
+    return redirect(safe_next(request.form.get("next"), url_for("auth.login")))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -89,6 +91,11 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("auth/invitation_invalid.html"), 404
     existing = accounts.find_user_by_email(invitation.email)
+    if current_user.is_authenticated and (existing is None or current_user.id != existing.id):
+        # logged in as someone else: accepting would join (or create) another account than the one
+        # in use, so the page says whose invitation it is and offers to log out first
+        return render_template("auth/invitation_wrong_account.html", invitation=invitation,
+                               form=NewPasswordForm()), 403 if request.method == "POST" else 200
     if existing is not None:
         return _accept_as_existing(invitation, existing)
     form = AcceptInvitationForm()
@@ -112,9 +119,6 @@ def _accept_as_existing(invitation, existing):
         return redirect(url_for("auth.login", next=request.path))
     form = NewPasswordForm()  # only for its CSRF token
     if request.method == "POST":
-        if current_user.id != existing.id:
-            flash(_("This invitation was sent to another e-mail address."), "error")
-            return render_template("auth/accept_existing.html", invitation=invitation, form=form), 403
         try:
             attempt(None, lambda: organisations.accept_invitation(invitation, user=current_user))
         except Refused:

@@ -74,6 +74,10 @@ def add_member(actor: User | None, organisation: Organisation, user: User, role:
     member_role = parse_role(role)
     if membership_of(user, organisation) is not None:
         raise Conflict(_("%(name)s is already a member.", name=user.name), code="already_member")
+    if not user.active:
+        # a deactivated account cannot log in; as a member it would only pad the participant count
+        raise RuleViolation(_("This account is deactivated. Activate it before adding it."),
+                            fields={"user_id": _("Deactivated.")}, code="user_inactive")
     membership = Membership(user=user, organisation=organisation, role=member_role)
     db.session.add(membership)
     db.session.flush()
