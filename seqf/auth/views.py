@@ -78,6 +78,10 @@ def reset_password(token: str):
             attempt(form, lambda: passwords.reset_password(token, form.new_password.data))
         except Refused:
             return render_template("auth/reset_password.html", form=form), 422
+        record = current_login_session() if current_user.is_authenticated else None  # loads the session first
+        if record is not None:
+            # a browser logged in as someone else: its session ends too, not just its cookie
+            sessions.end_session(current_user, record, audited=False)
         logout_user()
         flash(_("Your password is changed. Log in with the new password."), "success")
         return redirect(url_for("auth.login"))

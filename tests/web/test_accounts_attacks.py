@@ -456,3 +456,41 @@ def test_profile_tables_label_every_date_and_speak_norwegian(app, client, make_u
     assert "td[data-label]::before" in text(css)
     css.close()
 
+
+
+def test_a_reset_used_in_a_browser_logged_in_as_someone_else_ends_that_session(app, client, make_user):
+    owner, other = make_user(), make_user()
+    browser(app).post("/password/forgot", data={"email": owner.email})
+    link = mail_link(owner.email, "/password/reset/")
+    login(client, other.email)
+    assert client.post(link, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert not logged_in(client)
+    assert count(LoginSession, LoginSession.user_id == other.id, LoginSession.ended_at.is_(None)) == 0
+
+
+@pytest.mark.parametrize("channel", ["form", "api"])
+def test_a_decoy_e_mail_next_to_the_real_one_is_counted_as_the_one_tried(client, make_user, channel):
+    """The account counted is the account tried: a second e-mail field (form) or key (JSON) cannot
+    send the count to a decoy while the password is checked against the victim."""
+    victim = make_user()
+    for i in range(5):
+        if channel == "form":
+            client.post("/login", data={"email": [victim.email, f"decoy{i}@example.no"], "password": WRONG})
+        else:
+            body = f'{{"email": "decoy{i}@example.no", "email": "{victim.email}", "password": "{WRONG}"}}'
+            client.post("/api/v1/tokens", data=body, content_type="application/json")
+    assert count(FailedLogin, FailedLogin.account == victim.email) == 5
+    assert login(client, victim.email).status_code == 429
+
+
+def test_another_organisations_membership_cannot_be_changed_or_removed(client, people):
+    org, stranger = people["org"], people["stranger"]
+    theirs = db.session.scalar(sa.select(Membership).where(Membership.user_id == stranger.id))
+    login(client, people["org_admin"].email)
+    assert client.post(f"/organisations/{org.id}/members/{theirs.id}/role",
+                       data={"role": "org_admin"}).status_code == 404
+    assert client.get(f"/organisations/{org.id}/members/{theirs.id}/remove").status_code == 404
+    assert client.post(f"/organisations/{org.id}/members/{theirs.id}/remove",
+                       data={"confirm": "yes"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Membership, theirs.id).role.value == "staff"
