@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -19,6 +19,18 @@ def sign_in(user, remember: bool = False) -> None:
     """Start a server-side session record and put its key in the session (and remember-me) cookie."""
     sessions.start_session(user, request.headers.get("User-Agent"))
     login_user(user, remember=remember)
+
+
+def renew_session(user) -> None:
+    """Give this browser a new session key and end the old record, so a copy of its cookies taken
+    earlier stops working too. Used after a password change and "log out everywhere else": the
+    person stays logged in here, whoever copied this browser's cookie does not."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # the user, never the current_user proxy
+    record = current_login_session()
+    if record is not None:
+        sessions.end_session(user, record, audited=False)
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    sign_in(user, remember=remember_cookie in request.cookies)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seqf.auth.forms import ChangePasswordForm
+from seqf.auth.views import renew_session
 from seqf.auth.loader import current_login_session
 from seqf.extensions import db
 from seqf.main import bp
@@ -92,6 +93,7 @@ def change_password():
             if getattr(exc.__cause__, "code", None) == "wrong_password":
                 login_attempts.record_failure(account, client_address())
             return _profile_page(ProfileForm(obj=current_user), form, 422)
+        renew_session(current_user)
         flash(_("Your password is changed."), "success")
         return redirect(url_for("main.profile"))
     return _profile_page(ProfileForm(obj=current_user), form, 422)

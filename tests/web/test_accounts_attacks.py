@@ -494,3 +494,32 @@ def test_another_organisations_membership_cannot_be_changed_or_removed(client, p
                        data={"confirm": "yes"}).status_code == 404
     db.session.expire_all()
     assert db.session.get(Membership, theirs.id).role.value == "staff"
+
+
+@pytest.mark.parametrize("action", ["password_change", "log_out_everywhere_else"])
+def test_a_copy_of_this_browsers_cookies_stops_too(app, client, make_user, action):
+    """Whoever copied the cookies of the browser that changes the password (or logs out everywhere
+    else) is logged out as well: the browser gets a new session key, the old one ends."""
+    user = make_user()
+    login(client, user.email, remember="y")
+    copied_session = client.get_cookie("session").value
+    copied_remember = client.get_cookie("remember_token").value
+    if action == "password_change":
+        response = client.post("/profile/password", data={"current_password": PASSWORD,
+                                                          "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    else:
+        response = client.post("/profile/sessions/end-others", data={"confirm": "yes"})
+    assert location(response) == "/profile"
+    assert logged_in(client)
+    assert client.get_cookie("remember_token").value != copied_remember  # still remembered, newly
+    for name, value in (("session", copied_session), ("remember_token", copied_remember)):
+        thief = browser(app)
+        thief.set_cookie(name, value)
+        assert not logged_in(thief), name
+    assert count(LoginSession, LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)) == 1
+
+
+def test_logout_next_is_only_a_local_path(client, make_user):
+    user = make_user()
+    login(client, user.email)
+    assert location(client.post("/logout", data={"next": "https://evil.example/"})) == "/login"
