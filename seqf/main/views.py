@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seqf.auth.forms import ChangePasswordForm
-from seqf.auth.views import renew_session
 from seqf.auth.loader import current_login_session
+from seqf.auth.views import renew_session
 from seqf.extensions import db
 from seqf.main import bp
 from seqf.main.forms import LanguageForm, ProfileForm
