@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, jsonify, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -83,8 +83,11 @@ def change_password():
     if form.validate_on_submit():
         account = accounts.normalise_email(current_user.email)
         refused = too_many_failures(account)
-        if refused is not None:
-            return refused
+        if refused is not None:  # the profile page again, the reason next to the form
+            form.form_errors.append(_("Too many attempts. Wait a few minutes and try again."))
+            response = make_response(_profile_page(ProfileForm(obj=current_user), form, 429))
+            response.headers["Retry-After"] = refused.headers["Retry-After"]
+            return response
         try:
             attempt(form, lambda: accounts.change_password(
                 current_user, form.current_password.data, form.new_password.data,

@@ -305,6 +305,7 @@ def test_a_wrong_current_password_counts_as_a_failed_login(app, client, make_use
         assert client.post("/profile/password", data={**form, "current_password": WRONG}).status_code == 422
     blocked = client.post("/profile/password", data={**form, "current_password": PASSWORD})
     assert blocked.status_code == 429 and blocked.headers["Retry-After"]
+    assert "For mange forsøk" in text(blocked) and 'name="current_password"' in text(blocked)  # the form stays
     assert login(browser(app), user.email).status_code == 429  # the same count as the log-in form
     assert login(browser(app), user.email, NEW_PASSWORD).status_code == 429
     db.session.expire_all()
