@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, g, make_response, request
 
 from seqf.errors import render_error
 from seqf.services import login_attempts
+from seqf.services.accounts import normalise_email
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -83,7 +84,7 @@ def _login_key() -> tuple[str, str]:
         email = body.get("email") if isinstance(body, dict) else None
     else:
         email = request.form.get("email")
-    email = email.strip().lower()[:254] if isinstance(email, str) else ""
+    email = normalise_email(email)[:254] if isinstance(email, str) else ""
     return email, client_address()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from flask.sessions import SecureCookieSessionInterface
 
 from seqf.extensions import db
@@ -524,3 +526,30 @@ def test_logout_next_is_only_a_local_path(client, make_user):
     user = make_user()
     login(client, user.email)
     assert location(client.post("/logout", data={"next": "https://evil.example/"})) == "/login"
+
+
+@st.composite
+def spellings(draw, email: str) -> str:
+    """The same address as a hurried or a cunning typist might send it: any case, spaces around."""
+    letters = [c.upper() if draw(st.booleans()) else c for c in email]
+    space = st.sampled_from(["", " ", "  ", "\t", "\u00a0", "\u2003"])
+    return draw(space) + "".join(letters) + draw(space)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_every_spelling_of_an_address_is_counted_as_its_account(client, make_user, data):
+    user = db.session.scalar(sa.select(User).where(User.email == "kari.nordmann@jobbvei.no")) \
+        or make_user(email="kari.nordmann@jobbvei.no")
+    db.session.execute(sa.delete(FailedLogin))
+    db.session.commit()
+    spelling = data.draw(spellings(user.email))
+    channel = data.draw(st.sampled_from(["form", "api"]))
+    if channel == "form":
+        response = login(client, spelling, WRONG)
+    else:
+        response = client.post("/api/v1/tokens", json={"email": spelling, "password": WRONG})
+    if response.status_code == 401:  # refused as a wrong password: counted as the account's failure
+        assert set(db.session.scalars(sa.select(FailedLogin.account))) == {user.email}
+    else:  # refused as malformed (the API checks the address's form): nothing was tried, nothing counted
+        assert response.status_code == 422 and count(FailedLogin) == 0
