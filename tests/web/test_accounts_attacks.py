@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask.sessions import SecureCookieSessionInterface
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from flask.sessions import SecureCookieSessionInterface
 
 from seqf.extensions import db
 from seqf.models import (
