@@ -141,3 +141,18 @@ def test_the_threshold_changed_mid_round_does_not_apply_to_the_open_round(api, c
     close(org.admin, db.session.get(Round, round_.id))
     body = api.get(f"/api/v1/rounds/{round_.id}/summary", org.admin).get_json()
     assert body["threshold"] == 4 and body["withheld"] is True and body["needed"] == 1
+
+
+def test_participants_see_a_demoted_leader_as_reading_the_results(client, auth, org):
+    import re
+
+    from tests.web.helpers import text
+
+    set_role(org, org.leader, "staff")
+    auth.login(org.staff[0])
+    page = text(client.get(f"/rounds/{org.round.id}/fill"))
+    listed = re.search(r'<details class="panel participants".*?</details>', page, re.S).group(0)
+    item = re.search(r"<li[^>]*><span>Lise Leder</span>(.*?)</li>", listed, re.S).group(1)
+    assert "reads the results" in item
+    staff_item = re.search(r"<li[^>]*><span>Bjørn Berg</span>(.*?)</li>", listed, re.S).group(1)
+    assert "reads the results" not in staff_item
