@@ -156,3 +156,60 @@ def test_participants_see_a_demoted_leader_as_reading_the_results(client, auth, 
     assert "reads the results" in item
     staff_item = re.search(r"<li[^>]*><span>Bjørn Berg</span>(.*?)</li>", listed, re.S).group(1)
     assert "reads the results" not in staff_item
+
+
+# --- property: any sequence of answers, role changes, closes and reopens --------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from seqf.models import Response, RoundState  # noqa: E402
+from seqf.services import round_readers, round_summary  # noqa: E402
+
+STEPS = st.lists(st.tuples(st.sampled_from(["answer", "promote", "demote", "close"]), st.integers(0, 5),
+                           st.integers(0, 5)), min_size=3, max_size=14)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_every_view_has_threshold_answers_from_people_who_never_read(make_org, make_user, steps):
+    """Whatever the attacker does, each area shown rests on at least 3 answers from people who have
+    not read aggregates since the round opened, and two different views of an area differ by at
+    least 3 such answers."""
+    organisation = make_org()
+    admin = make_user(org=organisation, member_role="org_admin")
+    staff = [make_user(org=organisation, member_role="staff") for _ in range(6)]
+    round_ = open_round(admin, organisation, participant_ids=[u.id for u in staff])
+    evidence = link_evidence(admin, organisation)
+    answered: set[int] = set()
+    seen: list[frozenset[int]] = []
+    for action, who, score in steps:
+        round_ = db.session.get(Round, round_.id)
+        person = staff[who]
+        membership = db.session.scalar(db.select(Membership).where(
+            Membership.organisation_id == organisation.id, Membership.user_id == person.id))
+        if action == "answer" and person.id not in answered:
+            if round_.state != RoundState.open:
+                reopen(admin, round_)
+            answer(person, db.session.get(Round, round_.id), {"1": score}, evidence_id=evidence.id)
+            answered.add(person.id)
+        elif action in ("promote", "demote"):
+            organisation_service.change_member_role(admin, membership, "leader" if action == "promote" else "staff")
+            db.session.commit()
+        elif action == "close" and round_.state == RoundState.open:
+            close(admin, round_)
+        round_ = db.session.get(Round, round_.id)
+        release = round_summary.released_snapshot(round_)
+        shown = round_summary.areas_in_force(round_, release).get("1")
+        known = round_readers.reader_response_ids(round_)
+        if shown is not None:
+            ids = frozenset(shown["response_ids"])
+            assert len(ids - known) >= 3
+            assert area(round_summary.round_summary(round_), "1")["responses"] == len(ids)
+            for earlier in seen:
+                assert earlier == ids or len((earlier ^ ids) - known) >= 3
+            if ids not in seen:
+                seen.append(ids)
+        else:
+            assert area(round_summary.round_summary(round_), "1")["median"] is None
+    assert all(db.session.get(Response, rid) is not None for ids in seen for rid in ids)
