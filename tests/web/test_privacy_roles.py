@@ -9,13 +9,18 @@ them became a reader later is withheld again.
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from seqf.extensions import db
-from seqf.models import Membership, Round
+from seqf.models import Membership, Response, Round, RoundState
 from seqf.services import organisations as organisation_service
+from seqf.services import round_readers, round_summary
+from tests.web.helpers import text
 from tests.web.round_helpers import answer, close, link_evidence, open_round, reopen
 
 
@@ -144,10 +149,6 @@ def test_the_threshold_changed_mid_round_does_not_apply_to_the_open_round(api, c
 
 
 def test_participants_see_a_demoted_leader_as_reading_the_results(client, auth, org):
-    import re
-
-    from tests.web.helpers import text
-
     set_role(org, org.leader, "staff")
     auth.login(org.staff[0])
     page = text(client.get(f"/rounds/{org.round.id}/fill"))
@@ -159,12 +160,6 @@ def test_participants_see_a_demoted_leader_as_reading_the_results(client, auth, 
 
 
 # --- property: any sequence of answers, role changes, closes and reopens --------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from seqf.models import Response, RoundState  # noqa: E402
-from seqf.services import round_readers, round_summary  # noqa: E402
 
 STEPS = st.lists(st.tuples(st.sampled_from(["answer", "promote", "demote", "close"]), st.integers(0, 5),
                            st.integers(0, 5)), min_size=3, max_size=14)
