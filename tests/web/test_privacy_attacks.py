@@ -309,7 +309,13 @@ def test_evidence_uploaded_from_the_fill_form_never_shows_its_uploader(client, a
         assert any("Min rutine" in row for row in rows)
         assert not any(uploader.name in row and "Min rutine" in row for row in rows)
         events = api.get(f"/api/v1/organisations/{org.org.id}/audit-events", reader).get_json()
-        assert all(e["actor_id"] != uploader.id for e in events if e["object_type"] == "evidence")
+        about = [e for e in events if e["object_type"] == "evidence" and e["object_id"] == evidence.id]
+        assert about and all(e["actor_id"] is None and uploader.name not in e["text"] + e["summary"]
+                             for e in about)
+        body = api.get(f"/api/v1/evidence/{evidence.id}", reader).get_data(as_text=True)
+        assert uploader.name not in body and uploader.email not in body
+        by_name = api.get(f"/api/v1/organisations/{org.org.id}/evidence?q={uploader.name.split()[0]}", reader)
+        assert by_name.status_code == 200 and evidence.id not in [e["id"] for e in by_name.get_json()]
         auth.logout()
     auth.login(uploader)
     assert uploader.name in text(client.get(f"/organisations/{org.org.id}/evidence/{evidence.id}"))  # her own
