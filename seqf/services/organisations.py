@@ -117,7 +117,8 @@ def change_member_role(actor: User, membership: Membership, role: str) -> None:
     membership.role = new_role
     audit.record(actor, "membership.changed", membership,
                  f"{membership.user.email}: {old.value} → {new_role.value}", membership.organisation_id,
-                 data={"email": membership.user.email, "old_role": old.value, "role": new_role.value})
+                 data={"email": membership.user.email, "old_role": old.value, "role": new_role.value,
+                       "user_id": membership.user_id})
 
 
 def remove_member(actor: User, membership: Membership) -> None:
