@@ -9,6 +9,8 @@
  * Every save sends the version the page is based on; 409 "stale_version" (another window saved
  * meanwhile) shows the other version and pauses until the person chooses. Nothing ticked and no
  * "None of these steps yet" is not an answer: Save says so inline instead of sending.
+ * Without a network connection nothing is sent (a Save would replace the page, and everything typed,
+ * with the browser's error page): the status says so, and the draft is saved when the connection is back.
  */
 (function () {
   "use strict";
@@ -102,7 +104,17 @@
     var again = false;
     var paused = false;   // after "changed in another window", until the person chooses
     var submitting = false;
+    var unsaved = false;  // the last automatic save failed; tried again when the network is back
     var afterSave = [];
+
+    function offline() {
+      return window.navigator && window.navigator.onLine === false;
+    }
+
+    function showOffline() {
+      status.textContent = status.getAttribute("data-offline");
+      status.classList.add("autosave-status--error");
+    }
 
     function payload() {
       var data = new FormData(form);
@@ -144,6 +156,7 @@
     function save() {
       if (paused) { return; }
       if (running) { again = true; return; }
+      if (offline()) { unsaved = true; showOffline(); return; }
       running = true;
       fetch(url, {
         method: "POST",
@@ -153,6 +166,7 @@
       }).then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; });
       }).then(function (result) {
+        unsaved = !result.ok;
         if (result.ok) {
           version.value = String(result.body.version);
           status.textContent = result.body.area_answered ? result.body.saved_at : result.body.notice;
@@ -167,6 +181,8 @@
           status.classList.add("autosave-status--error");
         }
       }).catch(function () {
+        unsaved = true;
+        if (offline()) { showOffline(); return; }
         status.textContent = status.getAttribute("data-failed");
         status.classList.add("autosave-status--error");
       }).then(finished);
@@ -194,6 +210,13 @@
         required.focus();
         return;
       }
+      if (offline()) {
+        // sending now would lose the page; keep it and save when the connection is back
+        event.preventDefault();
+        unsaved = true;
+        showOffline();
+        return;
+      }
       var files = chosenFiles(form);
       for (var i = 0; i < files.length; i += 1) {
         if (!checkFileSize(files[i])) { event.preventDefault(); return; }
@@ -210,6 +233,9 @@
         return;
       }
       submitting = true;
+    });
+    window.addEventListener("online", function () {
+      if (unsaved) { save(); }
     });
     // a chosen file is uploaded with Save; leaving the page before that asks first
     window.addEventListener("beforeunload", function (event) {
