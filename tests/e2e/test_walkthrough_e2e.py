@@ -1,0 +1,100 @@
+"""Traps found by walking the round as new users, in Chromium, each fixed and kept fixed here.
+
+- A job specialist on a phone who loses the network: Save would have replaced the page, and everything
+  typed, with the browser's error page. Now nothing is sent while offline, the status says what happens,
+  and the draft is saved by itself when the connection is back.
+- A leader who opens a round with a title of only spaces and a deadline in the past heard about the
+  deadline only after correcting the title; both errors are now shown at once.
+- A leader who reopened a round closed with too few answers was still told to "reopen the round".
+
+Selectors use names, values, ids and hrefs; texts are checked only where the text is the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from seqf.extensions import db
+from seqf.models import Round
+from seqf.services import rounds as round_service
+from tests.e2e.helpers import DESKTOP, PHONE, accessibility_problems, log_in, path_of, screenshot
+from tests.web.round_helpers import close, open_round, reopen
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def team(make_org, make_user):
+    org = make_org(name="Fellefri AS")
+    leader = make_user(org=org, member_role="leader", name="Lise Leder", email="lise@example.no")
+    person = make_user(org=org, member_role="staff", name="Bjørn Berg", email="bjorn@example.no")
+    round_ = open_round(leader, org, title="Vårrunden")
+    return SimpleNamespace(org=org, leader=leader, person=person, round=round_, rid=round_.id)
+
+
+def stored(team) -> dict:
+    db.session.rollback()
+    db.session.expire_all()
+    response = round_service.response_of(db.session.get(Round, team.rid), team.person)
+    return round_service.answers_of(response)
+
+
+def test_saving_without_network_keeps_the_page_and_saves_when_the_network_is_back(new_page, team, backend):
+    phone = new_page(PHONE)
+    log_in(phone, team.person.email)
+    phone.goto(f"/rounds/{team.rid}/fill?area=2")
+    phone.context.set_offline(True)
+    phone.locator("input[name='step-1-indicators']").first.check()
+    status = phone.locator("#autosave-status")
+    expect(status).to_have_text(re.compile("nettforbindelse"))  # says why, and what happens next
+    phone.fill("#comment", "Skrevet på bussen uten dekning")
+    phone.click("button[name=action][value=save]")
+    phone.wait_for_timeout(300)
+    assert path_of(phone) == f"/rounds/{team.rid}/fill"  # not the browser's error page
+    expect(phone.locator("#comment")).to_have_value("Skrevet på bussen uten dekning")
+    expect(phone.locator("input[name='step-1-indicators']").first).to_be_checked()
+    screenshot(phone, f"walk-offline-phone-{backend}")
+    assert stored(team) == {}
+    phone.context.set_offline(False)
+    expect(status).to_have_text(re.compile(r"\d\d:\d\d"))  # saved by itself
+    answer = stored(team)["2"]
+    assert answer.comment == "Skrevet på bussen uten dekning"
+    assert [s.indicators for s in answer.steps if s.level == 1] != [[]]  # the tick came through too
+    assert any(s.indicators for s in answer.steps if s.level == 1)
+    phone.click("button[name=action][value=save]")  # and Save works again
+    phone.wait_for_load_state()
+    assert path_of(phone) == f"/rounds/{team.rid}/fill"
+
+
+def test_a_past_deadline_and_a_blank_title_are_reported_together(new_page, team, backend):
+    page = new_page(DESKTOP)
+    log_in(page, team.leader.email)
+    page.goto(f"/organisations/{team.org.id}/rounds")
+    page.fill("#title", "   ")
+    page.fill("#closes_on", "2020-01-01")
+    form = page.locator("form:has(#closes_on)")
+    form.evaluate("f => { f.noValidate = true; }")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(page.locator("#title").locator("xpath=..").locator(".field__error")).to_be_visible()
+    deadline_error = page.locator("#closes_on").locator("xpath=..").locator(".field__error")
+    expect(deadline_error).to_have_text(re.compile("tilbake i tid"))
+    expect(page.locator("#closes_on")).to_have_value("2020-01-01")  # what was typed is kept
+    assert accessibility_problems(page) == []
+    assert db.session.query(Round).count() == 1  # only the fixture's round
+
+
+def test_a_reopened_round_does_not_ask_to_be_reopened(new_page, team, backend):
+    close(team.leader, team.round)  # nobody has answered: nothing is released
+    reopen(team.leader, team.round)
+    page = new_page(PHONE)
+    log_in(page, team.leader.email)
+    page.goto(f"/rounds/{team.rid}/summary")
+    withheld = page.locator(".withheld")
+    expect(withheld).to_contain_text("åpnet igjen")
+    expect(withheld).not_to_contain_text("Åpne runden igjen")
+    screenshot(page, f"walk-summary-reopened-phone-{backend}")
