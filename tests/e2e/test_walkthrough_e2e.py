@@ -6,6 +6,8 @@
 - A leader who opens a round with a title of only spaces and a deadline in the past heard about the
   deadline only after correcting the title; both errors are now shown at once.
 - A leader who reopened a round closed with too few answers was still told to "reopen the round".
+- The upload in the fill form did not say which files are accepted or how large, and a refused type
+  was answered with "choose a smaller file".
 
 Selectors use names, values, ids and hrefs; texts are checked only where the text is the fix.
 """
@@ -98,3 +100,27 @@ def test_a_reopened_round_does_not_ask_to_be_reopened(new_page, team, backend):
     expect(withheld).to_contain_text("åpnet igjen")
     expect(withheld).not_to_contain_text("Åpne runden igjen")
     screenshot(page, f"walk-summary-reopened-phone-{backend}")
+
+
+def test_the_upload_states_its_limits_and_a_refused_type_keeps_everything_typed(new_page, team, backend):
+    phone = new_page(PHONE)
+    log_in(phone, team.person.email)
+    phone.goto(f"/rounds/{team.rid}/fill?area=3")
+    phone.locator("input[name='step-1-indicators']").first.check()
+    phone.fill("#comment", "Dette skal stå igjen")
+    phone.click("#step-1 details.upload summary")
+    expect(phone.locator("#step-1-file-hint")).to_contain_text("20 MB")  # the limits, before choosing
+    expect(phone.locator("#step-1-file-hint")).to_contain_text("PDF")
+    phone.set_input_files("#step-1-file", files=[{"name": "program.exe", "mimeType": "application/octet-stream",
+                                                   "buffer": b"MZ\x90\x00" + b"\0" * 200}])
+    with phone.expect_navigation():
+        phone.click("button[name=action][value=save]")
+    error = phone.locator("#step-1-file-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("EXE")
+    expect(error).not_to_contain_text("mindre fil")  # the file was not too large: no advice to shrink it
+    expect(phone.locator("#step-1-file")).to_have_attribute("aria-invalid", "true")
+    expect(phone.locator("#comment")).to_have_value("Dette skal stå igjen")
+    expect(phone.locator("input[name='step-1-indicators']").first).to_be_checked()
+    assert accessibility_problems(phone) == []
+    screenshot(phone, f"walk-refused-type-phone-{backend}")
