@@ -8,6 +8,8 @@
 - A leader who reopened a round closed with too few answers was still told to "reopen the round".
 - The upload in the fill form did not say which files are accepted or how large, and a refused type
   was answered with "choose a smaller file".
+- Text typed just before tapping another area was lost (the automatic save waits a moment); it is now
+  sent as the page is left, and offline, leaving asks first.
 
 Selectors use names, values, ids and hrefs; texts are checked only where the text is the fix.
 """
@@ -124,3 +126,39 @@ def test_the_upload_states_its_limits_and_a_refused_type_keeps_everything_typed(
     expect(phone.locator("input[name='step-1-indicators']").first).to_be_checked()
     assert accessibility_problems(phone) == []
     screenshot(phone, f"walk-refused-type-phone-{backend}")
+
+
+def test_text_typed_just_before_going_to_another_area_is_saved(new_page, team, backend):
+    phone = new_page(PHONE)
+    log_in(phone, team.person.email)
+    phone.goto(f"/rounds/{team.rid}/fill?area=4")
+    phone.locator("input[name='step-1-indicators']").first.check()
+    expect(phone.locator("#autosave-status")).to_have_text(re.compile(r"\d\d:\d\d"))
+    phone.locator("#comment").click()
+    phone.keyboard.type("Skrevet rett før jeg byttet område")
+    phone.locator(".area-nav a[href*='area=5']").first.click()  # before the automatic save would run
+    phone.wait_for_url(lambda url: "area=5" in url)
+    for _ in range(50):
+        if stored(team)["4"].comment:
+            break
+        phone.wait_for_timeout(100)
+    assert stored(team)["4"].comment == "Skrevet rett før jeg byttet område"
+    # offline, the same step cannot send anything: leaving asks first, and staying keeps the text
+    phone.goto(f"/rounds/{team.rid}/fill?area=4")
+    phone.context.set_offline(True)
+    phone.locator("#comment").fill("Skrevet uten dekning")
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    phone.on("dialog", dismiss)
+    phone.locator(".area-nav a[href*='area=5']").first.click()
+    phone.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert path_of(phone) == f"/rounds/{team.rid}/fill" and "area=4" in phone.url
+    expect(phone.locator("#comment")).to_have_value("Skrevet uten dekning")
+    phone.remove_listener("dialog", dismiss)
+    phone.context.set_offline(False)
+    expect(phone.locator("#autosave-status")).to_have_text(re.compile(r"\d\d:\d\d"))
