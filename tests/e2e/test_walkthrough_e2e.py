@@ -9,7 +9,8 @@
 - The upload in the fill form did not say which files are accepted or how large, and a refused type
   was answered with "choose a smaller file".
 - Text typed just before tapping another area was lost (the automatic save waits a moment); it is now
-  sent as the page is left, and offline, leaving asks first.
+  sent as the page is left, and offline, leaving asks first. The consensus form (no autosave) asks
+  before a leader leaves an area with unsaved changes.
 
 Selectors use names, values, ids and hrefs; texts are checked only where the text is the fix.
 """
@@ -162,3 +163,28 @@ def test_text_typed_just_before_going_to_another_area_is_saved(new_page, team, b
     phone.remove_listener("dialog", dismiss)
     phone.context.set_offline(False)
     expect(phone.locator("#autosave-status")).to_have_text(re.compile(r"\d\d:\d\d"))
+
+
+def test_leaving_the_consensus_with_unsaved_text_asks_first(new_page, team, backend):
+    close(team.leader, team.round)
+    page = new_page(DESKTOP)
+    log_in(page, team.leader.email)
+    page.goto(f"/rounds/{team.rid}/consensus?area=1")
+    page.fill("#justification", "Vi ble enige etter en lang diskusjon")
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.locator(".area-nav a[href*='area=2']").first.click()
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"] and "area=1" in page.url
+    expect(page.locator("#justification")).to_have_value("Vi ble enige etter en lang diskusjon")
+    with page.expect_navigation():
+        page.click("button[name=action][value=save]")  # saving leaves without asking
+    assert asked == ["beforeunload"]
+    page.locator(".area-nav a[href*='area=2']").first.click()
+    page.wait_for_url(lambda url: "area=2" in url)
+    assert asked == ["beforeunload"]  # nothing changed since the save: no question
