@@ -11,6 +11,7 @@
 - Text typed just before tapping another area was lost (the automatic save waits a moment); it is now
   sent as the page is left, and offline, leaving asks first. The consensus form (no autosave) asks
   before a leader leaves an area with unsaved changes.
+- A refused file was announced at the top of a long page, far from its step; a link now leads to it.
 
 Selectors use names, values, ids and hrefs; texts are checked only where the text is the fix.
 """
@@ -127,6 +128,12 @@ def test_the_upload_states_its_limits_and_a_refused_type_keeps_everything_typed(
     expect(phone.locator("input[name='step-1-indicators']").first).to_be_checked()
     assert accessibility_problems(phone) == []
     screenshot(phone, f"walk-refused-type-phone-{backend}")
+    # the message is at the top of a long page; a link leads to the file field of the step
+    phone.locator("a[href='#step-1-file']").click()
+    assert phone.evaluate("document.activeElement.id") == "step-1-file"
+    box = phone.locator("#step-1-file").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= phone.evaluate("document.querySelector('.fill-actions')"
+                                                                         ".getBoundingClientRect().top")
 
 
 def test_text_typed_just_before_going_to_another_area_is_saved(new_page, team, backend):
