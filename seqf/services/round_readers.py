@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from seqf.extensions import db
-from seqf.models import AuditEvent, MemberRole, Membership, Response, Round, User
+from seqf.models import AuditEvent, MemberRole, Membership, Response, Round, RoundParticipant, User
 
 READER_ROLES = (MemberRole.leader, MemberRole.org_admin)
 READER_ROLE_NAMES = {role.value for role in READER_ROLES}
@@ -40,6 +40,17 @@ def readers_since_open(round_: Round) -> set[int]:
     if emails:
         readers |= set(db.session.scalars(sa.select(User.id).where(User.email.in_(emails))))
     return readers
+
+
+def can_ever_release(round_: Round) -> tuple[bool, int]:
+    """(whether enough participants who never read the results take part, how many do).
+
+    A round with fewer such participants than its threshold can never release figures; the leader
+    is told when opening it rather than finding out at the close."""
+    readers = readers_since_open(round_)
+    others = sum(1 for uid in db.session.scalars(sa.select(RoundParticipant.user_id).where(
+        RoundParticipant.round_id == round_.id)) if uid not in readers)
+    return others >= round_.anonymity_threshold, others
 
 
 def reader_response_ids(round_: Round, readers: set[int] | None = None) -> set[int]:
