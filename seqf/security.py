@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, g, make_response, request
 
 from seqf.errors import render_error
 from seqf.services import login_attempts
+from seqf.services.accounts import normalise_email
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -67,22 +68,43 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def client_address() -> str:
+    """The address failed log-ins are counted for: the connecting peer, or, behind
+    ``TRUSTED_PROXIES`` proxies, the address they report (``ProxyFix``). Without trusted proxies an
+    ``X-Forwarded-For`` header is ignored, so a client cannot pick a fresh address per guess."""
+    return (request.remote_addr or "unknown")[:64]
+
+
 def _login_key() -> tuple[str, str]:
-    """The account tried (from the log-in form or the API's JSON body) and the client address."""
+    """The account tried (from the log-in form or the API's JSON body) and the client address.
+    The e-mail is normalised as the account lookup normalises it, so " Ola@X.no" and "ola@x.no"
+    count as one account."""
     if request.is_json:
         body = request.get_json(silent=True)
         email = body.get("email") if isinstance(body, dict) else None
     else:
         email = request.form.get("email")
-    email = email.strip().lower()[:254] if isinstance(email, str) else ""
-    return email, (request.remote_addr or "unknown")[:64]
+    email = normalise_email(email)[:254] if isinstance(email, str) else ""
+    return email, client_address()
+
+
+def too_many_failures(account: str) -> Response | None:
+    """A 429 answer (with ``Retry-After``) while ``account`` is blocked from this address."""
+    wait = login_attempts.blocked_for(account, client_address())
+    if wait is None:
+        return None
+    response = make_response(render_error(429))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def login_rate_limit():
     """Failed log-ins through the form and through ``POST /api/v1/tokens`` share one count per
     client address and account (``LOGIN_RATE_LIMIT``), plus a wider one per client address. The
     count lives in the database (``seqf.services.login_attempts``), so every worker and node sees
-    it. Only failures count: the view sets ``g.login_failed``."""
+    it. Only failures count: the view sets ``g.login_failed``. A successful log-in (the view sets
+    ``g.login_succeeded``) clears that account's failures from that address, but never the
+    address's count, so one's own account cannot be used to reset the wider limit."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -90,14 +112,14 @@ def login_rate_limit():
             if request.method != "POST":
                 return view(*args, **kwargs)
             account, address = _login_key()
-            wait = login_attempts.blocked_for(account, address)
-            if wait is not None:
-                response = make_response(render_error(429))
-                response.headers["Retry-After"] = str(wait)
-                return response
+            refused = too_many_failures(account)
+            if refused is not None:
+                return refused
             response = view(*args, **kwargs)
             if g.get("login_failed"):
                 login_attempts.record_failure(account, address)
+            elif g.get("login_succeeded"):
+                login_attempts.clear_failures(account, address)
             return response
 
         return wrapper

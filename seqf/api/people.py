@@ -35,6 +35,7 @@ def create_token(body: s.TokenRequest):
     if user is None:
         g.login_failed = True
         raise ApiError(401, "invalid_credentials", _("Wrong e-mail or password."))
+    g.login_succeeded = True
     token, secret = tokens.issue_api_token(user)
     return {"token": secret, "expires_at": token.expires_at.isoformat().replace("+00:00", "Z")}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -21,6 +21,18 @@ def sign_in(user, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
+def renew_session(user) -> None:
+    """Give this browser a new session key and end the old record, so a copy of its cookies taken
+    earlier stops working too. Used after a password change and "log out everywhere else": the
+    person stays logged in here, whoever copied this browser's cookie does not."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # the user, never the current_user proxy
+    record = current_login_session()
+    if record is not None:
+        sessions.end_session(user, record, audited=False)
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    sign_in(user, remember=remember_cookie in request.cookies)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @login_rate_limit()
 def login():
@@ -30,6 +42,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            g.login_succeeded = True
             sign_in(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("main.dashboard")))
         g.login_failed = True
@@ -50,7 +63,8 @@ def logout():
         sessions.end_session(current_user, record, audited=False)
     logout_user()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    # an invitation opened while logged in as someone else logs out and comes back to the link
+    return redirect(safe_next(request.form.get("next"), url_for("auth.login")))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -76,6 +90,10 @@ def reset_password(token: str):
             attempt(form, lambda: passwords.reset_password(token, form.new_password.data))
         except Refused:
             return render_template("auth/reset_password.html", form=form), 422
+        record = current_login_session() if current_user.is_authenticated else None  # loads the session first
+        if record is not None:
+            # a browser logged in as someone else: its session ends too, not just its cookie
+            sessions.end_session(current_user, record, audited=False)
         logout_user()
         flash(_("Your password is changed. Log in with the new password."), "success")
         return redirect(url_for("auth.login"))
@@ -89,6 +107,11 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("auth/invitation_invalid.html"), 404
     existing = accounts.find_user_by_email(invitation.email)
+    if current_user.is_authenticated and (existing is None or current_user.id != existing.id):
+        # logged in as someone else: accepting would join (or create) another account than the one
+        # in use, so the page says whose invitation it is and offers to log out first
+        return render_template("auth/invitation_wrong_account.html", invitation=invitation,
+                               form=NewPasswordForm()), 403 if request.method == "POST" else 200
     if existing is not None:
         return _accept_as_existing(invitation, existing)
     form = AcceptInvitationForm()
@@ -112,9 +135,6 @@ def _accept_as_existing(invitation, existing):
         return redirect(url_for("auth.login", next=request.path))
     form = NewPasswordForm()  # only for its CSRF token
     if request.method == "POST":
-        if current_user.id != existing.id:
-            flash(_("This invitation was sent to another e-mail address."), "error")
-            return render_template("auth/accept_existing.html", invitation=invitation, form=form), 403
         try:
             attempt(None, lambda: organisations.accept_invitation(invitation, user=current_user))
         except Refused:

@@ -30,7 +30,7 @@ def uploader_of(evidence, person):
 
     from seqf.services.evidence import uploader_hidden
 
-    if person is None or uploader_hidden(evidence, current_user):
+    if person is None or uploader_hidden(evidence, current_user, getattr(person, "id", None)):
         return None
     return person
 

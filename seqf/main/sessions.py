@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from seqf.auth.loader import current_login_session
+from seqf.auth.views import renew_session
 from seqf.extensions import db
 from seqf.main import bp
 from seqf.models import ApiToken, LoginSession, utcnow
@@ -77,6 +78,7 @@ def end_other_sessions():
                           _("Every API token is revoked: scripts that use one must get a new token.")],
             button=_("Log out everywhere else"), back=url_for("main.profile"))
     count = sessions.end_other_sessions(current_user, current_login_session())
+    renew_session(current_user)  # a copy of this browser's cookie is "somewhere else" too
     flash(_("Logged out everywhere else (%(n)d sessions and tokens ended).", n=count), "success")
     return redirect(url_for("main.profile"))
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, jsonify, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seqf.auth.forms import ChangePasswordForm
 from seqf.auth.loader import current_login_session
+from seqf.auth.views import renew_session
 from seqf.extensions import db
 from seqf.main import bp
 from seqf.main.forms import LanguageForm, ProfileForm
 from seqf.models import Membership
-from seqf.security import safe_next
-from seqf.services import accounts, round_notices, rounds, sessions, tokens
+from seqf.security import client_address, safe_next, too_many_failures
+from seqf.services import accounts, login_attempts, round_notices, rounds, sessions, tokens
 from seqf.web import Refused, attempt
 
 
@@ -76,14 +77,26 @@ def profile():
 @bp.post("/profile/password")
 @login_required
 def change_password():
+    """A wrong current password counts as a failed log-in of the account (the same database count,
+    the same 429), so a borrowed or stolen session cannot be used to guess the password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        account = accounts.normalise_email(current_user.email)
+        refused = too_many_failures(account)
+        if refused is not None:  # the profile page again, the reason next to the form
+            form.form_errors.append(_("Too many attempts. Wait a few minutes and try again."))
+            response = make_response(_profile_page(ProfileForm(obj=current_user), form, 429))
+            response.headers["Retry-After"] = refused.headers["Retry-After"]
+            return response
         try:
             attempt(form, lambda: accounts.change_password(
                 current_user, form.current_password.data, form.new_password.data,
                 keep_session_id=_current_session_id()))
-        except Refused:
+        except Refused as exc:
+            if getattr(exc.__cause__, "code", None) == "wrong_password":
+                login_attempts.record_failure(account, client_address())
             return _profile_page(ProfileForm(obj=current_user), form, 422)
+        renew_session(current_user)
         flash(_("Your password is changed."), "success")
         return redirect(url_for("main.profile"))
     return _profile_page(ProfileForm(obj=current_user), form, 422)

@@ -14,8 +14,9 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import DateField, SelectMultipleField, StringField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
+from seqf import clock
 from seqf.models import Evidence, MemberRole, Membership
 from seqf.services.assessments import AreaData, StepData
 from seqf.services.rounds import PARTICIPANT_ROLES
@@ -33,6 +34,12 @@ class OpenRoundForm(FlaskForm):
     title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(200))
     closes_on = DateField(_l("Deadline"), validators=[DataRequired()])
     participants = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=True)
+
+    def validate_closes_on(self, field: DateField) -> None:
+        """Checked here too (the service has the rule), so a past deadline is reported together with
+        every other error instead of only after the rest has been put right."""
+        if field.data is not None and field.data < clock.today():
+            raise ValidationError(_("The deadline cannot be in the past."))
 
     def set_members(self, memberships: list[Membership]) -> None:
         """Choices: every member who may take part; staff and leaders are ticked by default."""

@@ -11,7 +11,7 @@ from seqf import clock, workflow
 from seqf.extensions import db
 from seqf.models import Evidence, Response, ResponseState, Round, RoundParticipant, RoundState
 from seqf.rounds import forms
-from seqf.services import assessments, rounds
+from seqf.services import assessments, round_readers, rounds
 from seqf.services import evidence as evidence_service
 from seqf.services.assessments import AreaData, StepData
 from seqf.services.instruments import localized
@@ -187,6 +187,7 @@ def summary_context(round_: Round) -> dict:
         "can_close": workflow.allowed("round", round_, "close", current_user),
         "can_reopen": workflow.allowed("round", round_, "reopen", current_user),
         "can_consensus": workflow.allowed("round", round_, "record_consensus", current_user),
+        "staff_participants": round_readers.can_ever_release(round_),
         **_own_status(round_),
     }
 

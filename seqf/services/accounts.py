@@ -125,7 +125,7 @@ def change_password(user: User, current: str, new: str, *, keep_session_id: int 
     end (``keep_session_id``, the session making the change, stays)."""
     if not verify_password(user.password_hash, current):
         raise RuleViolation(_("The current password is wrong."),
-                            fields={"current_password": _("Wrong password.")})
+                            fields={"current_password": _("Wrong password.")}, code="wrong_password")
     set_password(user, new, actor=user, action="user.password_changed", keep_session_id=keep_session_id)
 
 

@@ -4,8 +4,8 @@ participant did inside their response.
 The stored events are never changed (platform admins read them whole in the full audit log). The
 organisation's log — page and API — reads them through ``mask_events``:
 
-- evidence uploaded from a round's fill form: while that round is open, the actor is hidden from
-  everyone but the uploader, as in the library (``evidence.uploader_hidden``);
+- evidence uploaded from a round's fill form: its uploader is hidden as the actor of the events about
+  it from everyone but herself, as in the library (``evidence.uploader_hidden``);
 - starting a response: the actor is hidden (the time would match that of an upload);
 - events about a response other than starting and submitting it (whose actor the progress list
   already names): the summary and the data are replaced by a neutral text, so no area, step or
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from seqf.extensions import db
-from seqf.models import AuditEvent, Evidence, Round, RoundState, User
+from seqf.models import AuditEvent, Evidence, User
 
 PUBLIC_RESPONSE_ACTIONS = {"response.started", "response.submit"}
 
@@ -51,14 +51,13 @@ class MaskedEvent:
         return getattr(self._event, name)
 
 
-def _open_round_evidence(events: list[AuditEvent]) -> dict[int, int | None]:
-    """evidence id → its uploader, for the events' evidence that came from a round that is still open."""
+def _fill_form_evidence(events: list[AuditEvent]) -> dict[int, int | None]:
+    """evidence id → its uploader, for the events' evidence that was uploaded from a round's fill form."""
     ids = {e.object_id for e in events if e.object_type == "evidence" and e.object_id is not None}
     if not ids:
         return {}
     return dict(db.session.execute(
-        sa.select(Evidence.id, Evidence.created_by_id).join(Round, Round.id == Evidence.round_id)
-        .where(Evidence.id.in_(ids), Round.state == RoundState.open)
+        sa.select(Evidence.id, Evidence.created_by_id).where(Evidence.id.in_(ids), Evidence.round_id.is_not(None))
     ).all())
 
 
@@ -67,10 +66,11 @@ def mask_events(events: Iterable[AuditEvent], reader: User) -> list:
     events = list(events)
     if getattr(reader, "is_admin", False):
         return events
-    hidden = _open_round_evidence(events)
+    hidden = _fill_form_evidence(events)
     shown: list = []
     for event in events:
-        if event.object_type == "evidence" and event.object_id in hidden and event.actor_id != reader.id:
+        if (event.object_type == "evidence" and event.object_id in hidden
+                and event.actor_id == hidden[event.object_id] and event.actor_id != reader.id):
             shown.append(MaskedEvent(event, hide_actor=True))
         elif event.action == "response.started" and event.actor_id != reader.id:
             # who started when would match the time of an upload from the fill form; the response id

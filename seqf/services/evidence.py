@@ -149,8 +149,8 @@ def add_file_evidence(actor: User | None, organisation: Organisation, *, title: 
                       round_id: int | None = None) -> Evidence:
     """A document for the library. The type is judged from ``data``; the stored name gets the real extension.
 
-    ``round_id`` marks an upload from that round's fill form: its uploader stays hidden while the
-    round is open (``uploader_hidden``), in the library and in the audit log.
+    ``round_id`` marks an upload from that round's fill form: its uploader stays hidden from all but
+    herself (``uploader_hidden``), in the library and in the organisation's audit log.
     """
     evidence = _create(actor, organisation, title=title, description=description, tags=tags, round_id=round_id)
     file = _new_file(actor, filename, data, version=1)
@@ -164,17 +164,19 @@ def add_file_evidence(actor: User | None, organisation: Organisation, *, title: 
     return evidence
 
 
-def uploader_hidden(evidence: Evidence, viewer: User | None) -> bool:
-    """True while ``evidence`` came from the fill form of a round that is still open, for all but its uploader.
+def uploader_hidden(evidence: Evidence, viewer: User | None, person_id: int | None = None) -> bool:
+    """True when ``evidence`` came from a round's fill form, for everyone but its uploader.
 
-    Otherwise a leader could read in the library who documented which step during the round.
+    The upload is tagged to the step it documents, so its uploader's name would tell a leader which
+    step one named person documented, during the round and after it (when the consensus pre-fill
+    shows it among the evidence staff linked). ``person_id``: the person about to be named (a later
+    file version, an audit event's actor); only the original uploader is hidden.
     """
-    if evidence.round_id is None or (viewer is not None and getattr(viewer, "id", None) == evidence.created_by_id):
+    if evidence.round_id is None or evidence.created_by_id is None:
         return False
-    from seqf.models import Round, RoundState
-
-    round_ = db.session.get(Round, evidence.round_id)
-    return round_ is not None and round_.state == RoundState.open
+    if viewer is not None and getattr(viewer, "id", None) == evidence.created_by_id:
+        return False
+    return person_id is None or person_id == evidence.created_by_id
 
 
 def add_link_evidence(actor: User | None, organisation: Organisation, *, title: str, url: str,

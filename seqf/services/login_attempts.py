@@ -3,7 +3,9 @@
 Five failures for one account from one client address within 15 minutes (``LOGIN_RATE_LIMIT``)
 block that pair until the oldest of them is 15 minutes old; 50 failures from one address for any
 accounts block the address the same way. The log-in form and ``POST /api/v1/tokens`` count together.
-Rows older than the window are deleted whenever a new failure is written.
+Rows older than the window are deleted whenever a new failure is written. A successful log-in
+clears the failures of that account from that address (``clear_failures``); a wrong current
+password on the password-change form counts as a failed log-in of the account.
 """
 
 from __future__ import annotations
@@ -63,3 +65,10 @@ def record_failure(account: str, address: str) -> None:
     db.session.execute(sa.delete(FailedLogin).where(FailedLogin.at < now - max(window, address_window)))
     db.session.add(FailedLogin(account=account[:254], address=address[:64], at=now))
     db.session.commit()
+
+
+def clear_failures(account: str, address: str) -> None:
+    """Forget the failures of one account from one address, after it logged in there. The rows of
+    other accounts from the same address stay, so they still count towards the address's limit."""
+    db.session.execute(sa.update(FailedLogin).where(FailedLogin.account == account, FailedLogin.address == address)
+                       .values(account=""))

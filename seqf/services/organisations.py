@@ -96,6 +96,10 @@ def add_member(actor: User | None, organisation: Organisation, user: User, role:
     _lock_members(organisation.id)
     if membership_of(user, organisation) is not None:
         raise Conflict(_("%(name)s is already a member.", name=user.name), code="already_member")
+    if not user.active:
+        # a deactivated account cannot log in; as a member it would only pad the participant count
+        raise RuleViolation(_("This account is deactivated. Activate it before adding it."),
+                            fields={"user_id": _("Deactivated.")}, code="user_inactive")
     membership = Membership(user=user, organisation=organisation, role=member_role)
     db.session.add(membership)
     db.session.flush()
@@ -136,7 +140,8 @@ def change_member_role(actor: User, membership: Membership, role: str) -> None:
     membership.role = new_role
     audit.record(actor, "membership.changed", membership,
                  f"{membership.user.email}: {old.value} → {new_role.value}", membership.organisation_id,
-                 data={"email": membership.user.email, "old_role": old.value, "role": new_role.value})
+                 data={"email": membership.user.email, "old_role": old.value, "role": new_role.value,
+                       "user_id": membership.user_id})
 
 
 def remove_member(actor: User, membership: Membership) -> None:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from seqf.extensions import db
 from seqf.models import Membership, Round, RoundParticipant, User
-from seqf.services.round_summary import READER_ROLES
+from seqf.services.round_readers import readers_since_open
 
 NEW_MEMBER_DAYS = 30  # joined this close to the round's opening (or later): marked as new ...
 FOUNDING = dt.timedelta(days=1)  # ... unless they joined when the organisation was set up
@@ -43,19 +43,20 @@ class Participants:
 
 
 def round_participants(round_: Round) -> Participants:
-    """Every participant of ``round_`` with what changed about them (one query)."""
+    """Every participant of ``round_`` with what changed about them (a few queries)."""
     rows = db.session.execute(
-        sa.select(User.name, User.active, RoundParticipant.invited_at, Membership.role, Membership.created_at)
+        sa.select(User.id, User.name, User.active, RoundParticipant.invited_at, Membership.role, Membership.created_at)
         .select_from(RoundParticipant).join(User, User.id == RoundParticipant.user_id)
         .outerjoin(Membership, sa.and_(Membership.user_id == User.id,
                                        Membership.organisation_id == round_.organisation_id))
         .where(RoundParticipant.round_id == round_.id).order_by(User.name, User.id)
     ).all()
+    readers = readers_since_open(round_)  # a leader demoted for the close still reads the results
     opened = round_.created_at
     recent = max(opened - dt.timedelta(days=NEW_MEMBER_DAYS), round_.organisation.created_at + FOUNDING)
     return Participants([Participant(
-        name=name, reads_results=role in READER_ROLES,
+        name=name, reads_results=uid in readers,
         added_at=invited_at if invited_at > opened + LATE_ADDITION else None,
         new_member_since=joined if joined is not None and joined > recent else None,
         left=role is None or not active,
-    ) for name, active, invited_at, role, joined in rows])
+    ) for uid, name, active, invited_at, role, joined in rows])

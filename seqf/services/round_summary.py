@@ -20,8 +20,6 @@ from seqf.extensions import db
 from seqf.models import (
     AreaAssessment,
     Evidence,
-    MemberRole,
-    Membership,
     Response,
     ResponseState,
     Round,
@@ -32,10 +30,10 @@ from seqf.models import (
     User,
 )
 from seqf.models.assessments import step_evidence
-from seqf.services import audit
+from seqf.services import audit, round_readers
 from seqf.services import instruments as instrument_service
 
-READER_ROLES = (MemberRole.leader, MemberRole.org_admin)  # they read aggregates: their answers are known
+READER_ROLES = round_readers.READER_ROLES  # they read aggregates: their answers are known
 EMPTY_AREA = {"responses": None, "distribution": None, "median": None, "spread": None, "disagreement": None,
               "withheld": True, "released_at": None}
 
@@ -66,9 +64,8 @@ def _answers(round_: Round) -> list[tuple[int, int, str, int, str]]:
 
 
 def _readers(round_: Round) -> set[int]:
-    """Users who can read the round's aggregates now: leaders and organisation admins."""
-    return set(db.session.scalars(sa.select(Membership.user_id).where(
-        Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))))
+    """Users who could read the round's aggregates at any moment since it opened (``round_readers``)."""
+    return round_readers.readers_since_open(round_)
 
 
 def _evidence_links(round_: Round) -> list[tuple[int, str, int, int]]:
@@ -162,6 +159,21 @@ def released_snapshot(round_: Round) -> RoundSnapshot | None:
     return found
 
 
+def areas_in_force(round_: Round, release: RoundSnapshot | None) -> dict[str, dict]:
+    """The released areas that may be shown now.
+
+    A release was judged with the readers known at its close. Someone who answered as staff and has
+    become a leader or organisation admin since then knows her own answer, so an area whose answers
+    from people who never read aggregates have fallen below the threshold is withheld again.
+    """
+    if release is None:
+        return {}
+    threshold = aggregation.effective_threshold(round_.anonymity_threshold)
+    known = round_readers.reader_response_ids(round_)
+    return {code: entry for code, entry in release.areas.items()
+            if len(set(entry["response_ids"]) - known) >= threshold}
+
+
 def _progress(round_: Round) -> tuple[int, int]:
     invited = db.session.scalar(
         sa.select(sa.func.count()).select_from(RoundParticipant).where(RoundParticipant.round_id == round_.id))
@@ -181,6 +193,9 @@ def round_summary(round_: Round, with_comments: bool = True) -> dict:
     invited, submitted = _progress(round_)
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
     release = released_snapshot(round_)
+    stored = areas_in_force(round_, release)
+    if release is not None and not stored:
+        release = None  # every area withheld again since (``areas_in_force``): as if nothing was released
     latest = _snapshots(round_, released_only=False)
     summary = {
         "round_id": round_.id, "invited": invited, "submitted": submitted, "threshold": threshold,
@@ -192,7 +207,6 @@ def round_summary(round_: Round, with_comments: bool = True) -> dict:
                            and round_.state == RoundState.closed else None),
         "areas": [],
     }
-    stored = release.areas if release is not None else {}
     for area in _areas(round_):
         code = area["code"]
         entry = {"area": code, "own": bool(area.get("own"))}
@@ -217,15 +231,15 @@ def consensus_prefill(round_: Round) -> dict[str, dict]:
     ``{area: {"steps_met": n, "evidence": {step: [evidence ids]}}}``; withheld areas are absent.
     Evidence deleted since the close is left out.
     """
-    release = released_snapshot(round_)
-    if release is None:
+    in_force = areas_in_force(round_, released_snapshot(round_))
+    if not in_force:
         return {}
-    linked = {int(i) for entry in release.areas.values() for ids in entry.get("evidence", {}).values() for i in ids}
+    linked = {int(i) for entry in in_force.values() for ids in entry.get("evidence", {}).values() for i in ids}
     existing = set(db.session.scalars(sa.select(Evidence.id).where(
         Evidence.id.in_(linked), Evidence.organisation_id == round_.organisation_id))) if linked else set()
     levels = {a["code"]: len(a["steps"]) for a in _areas(round_)}
     prefill = {}
-    for code, entry in release.areas.items():
+    for code, entry in in_force.items():
         if code not in levels:
             continue
         evidence = {int(step): [i for i in ids if i in existing] for step, ids in entry.get("evidence", {}).items()}

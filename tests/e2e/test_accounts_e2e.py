@@ -49,3 +49,25 @@ def test_log_out_everywhere_else(backend, new_page, make_user):
     assert desk.locator("main table").first.locator("tbody tr").count() == 1
     phone.goto("/dashboard")
     assert path_of(phone) == "/login"
+
+
+def test_profile_sessions_and_tokens_on_a_phone(backend, new_page, make_user):
+    """On a phone the tables become blocks: each date says what it is, nothing scrolls sideways."""
+    from seqf.services import tokens
+
+    user = make_user(name="Per Profil")
+    tokens.issue_api_token(user)
+    db.session.commit()
+    desk, phone = new_page(), new_page(PHONE)
+    log_in(desk, user.email)
+    log_in(phone, user.email)
+    phone.goto("/profile")
+    sessions_table = phone.locator("main table").first
+    assert sessions_table.locator("tbody tr").count() == 2
+    labels = phone.evaluate("""() => [...document.querySelectorAll('main td[data-label]')].map(
+        td => getComputedStyle(td, '::before').content)""")
+    for label in ("Logget inn", "Sist aktiv", "Opprettet", "Sist brukt", "Utløper"):
+        assert f'"{label}: "' in labels, labels
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert accessibility_problems(phone) == []
+    screenshot(phone, f"profile-phone-{backend}")

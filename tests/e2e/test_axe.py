@@ -11,6 +11,7 @@ is vendored in ``tests/e2e/vendor/axe-core/`` (MPL-2.0, from the npm registry), 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from pathlib import Path
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from tests.conftest import base_config, free_port
-from tests.e2e.helpers import ARTIFACTS, DESKTOP, PHONE, screenshot
+from tests.e2e.helpers import ARTIFACTS, DESKTOP, PHONE, log_in, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -34,6 +35,7 @@ LEADER = "leder@jobbvei.demo"        # org admin of Jobbvei AS, not a participan
 DRAFTER = "david@jobbvei.demo"       # participant with a draft in the open round
 ADMIN = "admin@seqf.demo"
 STAFF = "bjorn@jobbvei.demo"
+NAV_LEADER = "leder@nav-fjord.demo"  # leader of NAV Fjordbyen, where the fixture closes rounds nobody answered
 
 # name, who is logged in, path (with {placeholders} from ``ids``)
 PAGES = [
@@ -72,6 +74,10 @@ PAGES = [
     ("member-remove-confirm", LEADER, "/organisations/{org}/members/{staff_membership}/remove"),
     ("evidence-archive-confirm", LEADER, "/organisations/{org}/evidence/{evidence}/archive"),
     ("sessions-end-others-confirm", LEADER, "/profile/sessions/end-others"),
+    ("summary-after-reopen", NAV_LEADER, "/rounds/{reopened_round}/summary"),
+    ("results-nothing-released", NAV_LEADER, "/rounds/{empty_round}/results"),
+    ("invitation-accept", None, "/invitation/{invitation_token}"),
+    ("password-reset", None, "/password/reset/{reset_token}"),
     ("error-403", STAFF, "/organisations/{org}/audit"),
     ("error-404", LEADER, "/organisations/{org}/evidence/999999999"),
 ]
@@ -84,6 +90,8 @@ FORM_STATES = [
     ("own-area-new-invalid", LEADER, "/organisations/{org}/areas/new", {}),
     ("evidence-new-invalid", LEADER, "/organisations/{org}/evidence/new", {}),
     ("profile-invalid", LEADER, "/profile", {"#name": " "}),
+    ("invitation-accept-invalid", None, "/invitation/{invitation_token}", {"#name": " ", "#new_password": "kort"}),
+    ("password-reset-invalid", None, "/password/reset/{reset_token}", {"#new_password": "kort", "#confirm": "annet"}),
 ]
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
@@ -93,8 +101,9 @@ def demo_server(tmp_path_factory):
     """The app with the demo data, served on loopback for the whole module; yields (base URL, ids)."""
     from seqf import create_app, demo
     from seqf.extensions import db
-    from seqf.models import Evidence, Membership, Organisation, Round, User
-    from seqf.services import own_areas
+    from seqf.models import Evidence, MemberRole, Membership, Organisation, Round, TokenPurpose, User
+    from seqf.services import own_areas, tokens
+    from seqf.services import rounds as round_service
 
     instance = tmp_path_factory.mktemp("axe")
     app = create_app(base_config(f"sqlite:///{instance / 'axe.db'}", instance))
@@ -107,6 +116,22 @@ def demo_server(tmp_path_factory):
             db.session.scalar(sa.select(User).where(User.email == LEADER)), org, title="IPS-troskap",
             description="Hvor tett vi følger IPS-modellen.",
             steps=[{"title": f"Trinn {n}", "indicators": [f"Indikator {n}a", f"Indikator {n}b"]} for n in range(1, 6)])
+        # NAV Fjordbyen: one round closed with no answers (nothing released), one closed and reopened
+        nav = db.session.scalar(sa.select(Organisation).where(Organisation.name.startswith("NAV Fjordbyen")))
+        nav_leader = db.session.scalar(sa.select(User).where(User.email == NAV_LEADER))
+        today = dt.date.today()
+        empty_round = round_service.open_round(nav_leader, nav, title="Ingen svar", closes_on=today)
+        round_service.close_round(nav_leader, empty_round)
+        reopened = round_service.open_round(nav_leader, nav, title="Åpnet igjen", closes_on=today)
+        round_service.close_round(nav_leader, reopened)
+        round_service.reopen_round(nav_leader, reopened)
+        _token, invitation_secret = tokens.issue_one_time_token(
+            TokenPurpose.invitation, email="ny@jobbvei.demo", organisation_id=org.id, role=MemberRole.staff,
+            created_by_id=db.session.scalar(sa.select(User.id).where(User.email == LEADER)),
+            lifetime=dt.timedelta(days=7))
+        _token, reset_secret = tokens.issue_one_time_token(
+            TokenPurpose.password_reset, email=STAFF, lifetime=dt.timedelta(hours=2),
+            user_id=db.session.scalar(sa.select(User.id).where(User.email == STAFF)))
         db.session.commit()
         rounds = db.session.scalars(sa.select(Round).where(Round.organisation_id == org.id)
                                     .order_by(Round.id)).all()
@@ -118,6 +143,10 @@ def demo_server(tmp_path_factory):
                                           .order_by(Evidence.id)),
             "leader_user": db.session.scalar(sa.select(User.id).where(User.email == LEADER)),
             "own_area": own_area.id,
+            "empty_round": empty_round.id,
+            "reopened_round": reopened.id,
+            "invitation_token": invitation_secret,
+            "reset_token": reset_secret,
             "staff_membership": db.session.scalar(
                 sa.select(Membership.id).join(User, User.id == Membership.user_id)
                 .where(User.email == STAFF, Membership.organisation_id == org.id)),
@@ -300,3 +329,79 @@ def test_pages_wrap_on_a_phone_and_read_in_norwegian(browser, demo_server, logge
                 assert any(t.startswith(("La til", "Åpnet runden", "Opprettet")) for t in texts), texts[:5]
         finally:
             context.close()
+
+
+def _fill_with_conflict(page, ids):
+    """Two tabs on the same area; the second one's change meets the first one's save."""
+    path = f"/rounds/{ids['open_round']}/fill?area=5"
+    other = page.context.new_page()
+    other.goto(path)
+    page.goto(path)
+    other.locator("input[name='step-1-indicators']").first.check()
+    other.click("button[name=action][value=save]")
+    other.wait_for_load_state()
+    page.fill("#comment", "Skrevet i den andre fanen")
+    page.locator("input[name='step-2-indicators']").first.check()
+    page.locator("[data-conflict-panel]").wait_for()
+
+
+def _fill_with_refused_file(page, ids):
+    page.goto(f"/rounds/{ids['open_round']}/fill?area=6")
+    page.locator("input[name='step-1-indicators']").first.check()
+    page.click("#step-1 details.upload summary")
+    page.set_input_files("#step-1-file", files=[{"name": "program.exe", "mimeType": "application/octet-stream",
+                                                 "buffer": b"MZ\x90\x00" + b"\0" * 200}])
+    with page.expect_navigation():
+        page.click("button[name=action][value=save]")
+    assert page.locator("#step-1-file-error").is_visible()
+
+
+def _consensus_with_conflict(page, ids):
+    path = f"/rounds/{ids['closed_round']}/consensus?area=9"
+    other = page.context.new_page()
+    other.goto(path)
+    page.goto(path)
+    with other.expect_navigation():
+        other.click("button[name=action][value=save]")
+    with page.expect_navigation():
+        page.click("button[name=action][value=save]")
+    assert page.locator(".conflict, [data-conflict-panel]").count() >= 1
+
+
+def _profile_with_sessions(page, ids):
+    from seqf.demo import PASSWORD
+
+    second = page.context.browser.new_context(base_url="/".join(page.url.split("/")[:3]),
+                                              user_agent="Mozilla/5.0 (Android 14; Mobile) Firefox/130.0")
+    try:
+        log_in(second.new_page(), LEADER, PASSWORD)
+    finally:
+        second.close()
+    page.goto("/profile")
+    assert page.locator("#sessions-h ~ * tbody tr, #sessions-h ~ table tbody tr").count() >= 2
+
+
+REACHED_STATES = [
+    ("fill-changed-in-another-window", DRAFTER, _fill_with_conflict),
+    ("fill-refused-file", DRAFTER, _fill_with_refused_file),
+    ("consensus-conflict", LEADER, _consensus_with_conflict),
+    ("profile-several-sessions", LEADER, _profile_with_sessions),
+]
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize(("name", "who", "reach"), REACHED_STATES, ids=[s[0] for s in REACHED_STATES])
+def test_no_axe_violations_in_reached_states(browser, demo_server, logged_in_states, name, who, reach, viewport):
+    """States a person reaches by doing something: a conflict panel, a refused file, several sessions."""
+    base_url, ids = demo_server
+    context = browser.new_context(base_url=base_url, viewport=VIEWPORTS[viewport], bypass_csp=True,
+                                  storage_state=logged_in_states(who), locale="nb-NO", timezone_id="Europe/Oslo")
+    try:
+        page = context.new_page()
+        page.goto("/dashboard")
+        reach(page, ids)
+        violations = axe_violations(page)
+        screenshot(page, f"axe-{name}-{viewport}")
+        assert not violations, f"axe on {name} ({viewport}):\n{describe(violations)}"
+    finally:
+        context.close()

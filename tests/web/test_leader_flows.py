@@ -358,3 +358,20 @@ def test_archive_confirm_needs_write_access(client, auth, team, who, status):
     evidence = link_evidence(team.leader, team.org)
     auth.login(getattr(team, who))
     assert client.get(f"/organisations/{team.org.id}/evidence/{evidence.id}/archive").status_code == status
+
+
+def test_a_round_with_too_few_staff_warns_that_it_can_never_release(client, auth, make_org, make_user):
+    """A team of one leader and two job specialists (threshold 3) can fill in and agree a consensus,
+    but never see combined figures: the leader reads that on the round page, not at the close."""
+    org = make_org(name="Lite team")
+    leader = make_user(org=org, member_role="leader", name="Liv Leder", language="en")
+    staff = [make_user(org=org, member_role="staff", name=f"Stab {n}") for n in range(2)]
+    small = open_round(leader, org, participant_ids=[leader.id, *(s.id for s in staff)])
+    db.session.commit()
+    auth.login(leader)
+    page = text(client.get(f"/rounds/{small.id}/summary"))
+    assert "too-few-staff" in page and "Only 2 participants are not leaders" in page
+    third = make_user(org=org, member_role="staff", name="Stab 3")
+    big = open_round(leader, org, title="Med tre", participant_ids=[leader.id, third.id, *(s.id for s in staff)])
+    db.session.commit()
+    assert "too-few-staff" not in text(client.get(f"/rounds/{big.id}/summary"))

@@ -260,7 +260,9 @@ def test_participants_see_changes_during_the_round(client, auth, org):
 
 # --- side channels -------------------------------------------------------------------------------
 
-def test_evidence_uploaded_from_the_fill_form_hides_its_uploader_until_close(client, auth, api, org, make_user):
+def test_evidence_uploaded_from_the_fill_form_never_shows_its_uploader(client, auth, api, org, make_user):
+    """The upload is tagged to the step it documents; with the uploader's name it would tell, even after
+    the close, which step one named person documented (and the consensus pre-fill confirms the link)."""
     uploader = org.staff[0]
     auth.login(uploader)
     response = client.post(f"/rounds/{org.round.id}/fill?area=5", data={
@@ -291,9 +293,40 @@ def test_evidence_uploaded_from_the_fill_form_hides_its_uploader_until_close(cli
     assert uploader.name in text(client.get("/admin/audit"))  # stored, and shown to platform admins
     auth.logout()
 
+    for person in org.staff[1:4]:
+        answer(person, org.round, {"5": 1}, evidence_id=org.evidence.id)
+    answer(uploader, org.round, {"5": 2}, evidence_id=evidence.id)  # submitted: steps 1 and 2 link the upload
     close(org.leader, _round(org))
-    auth.login(org.leader)
-    assert uploader.name in text(client.get(f"/organisations/{org.org.id}/evidence/{evidence.id}"))
+    consensus = api.get(f"/api/v1/rounds/{org.round.id}/consensus", org.leader).get_json()
+    assert evidence.id in consensus["prefill_evidence"]["5"]["2"]  # linked by staff, by nobody named
+    for reader in (org.leader, org.admin):
+        auth.login(reader)
+        for path in (f"/organisations/{org.org.id}/evidence/", f"/organisations/{org.org.id}/evidence/{evidence.id}",
+                     f"/organisations/{org.org.id}/evidence/?q=Min"):
+            assert uploader.name not in text(client.get(path)), path
+        page = text(client.get(f"/organisations/{org.org.id}/audit"))  # she is named as having submitted only
+        rows = re.findall(r"<tr.*?</tr>", page, re.S)
+        assert any("Min rutine" in row for row in rows)
+        assert not any(uploader.name in row and "Min rutine" in row for row in rows)
+        events = api.get(f"/api/v1/organisations/{org.org.id}/audit-events", reader).get_json()
+        about = [e for e in events if e["object_type"] == "evidence" and e["object_id"] == evidence.id]
+        assert about and all(e["actor_id"] is None and uploader.name not in e["text"] + e["summary"]
+                             for e in about)
+        body = api.get(f"/api/v1/evidence/{evidence.id}", reader).get_data(as_text=True)
+        assert uploader.name not in body and uploader.email not in body
+        by_name = api.get(f"/api/v1/organisations/{org.org.id}/evidence?q={uploader.name.split()[0]}", reader)
+        assert by_name.status_code == 200 and evidence.id not in [e["id"] for e in by_name.get_json()]
+        auth.logout()
+    auth.login(uploader)
+    assert uploader.name in text(client.get(f"/organisations/{org.org.id}/evidence/{evidence.id}"))  # her own
+    auth.logout()
+    # what the leader does to it herself is hers to see, and her colleagues' to see
+    from seqf.services import evidence as evidence_service
+    evidence_service.archive_evidence(org.leader, db.session.get(Evidence, evidence.id))
+    db.session.commit()
+    auth.login(org.admin)
+    events = api.get(f"/api/v1/organisations/{org.org.id}/audit-events", org.admin).get_json()
+    assert any(e["action"] == "evidence.archived" and e["actor_id"] == org.leader.id for e in events)
 
 
 def test_audit_log_names_no_area_for_a_persons_response(client, auth, api, org):

@@ -9,6 +9,10 @@
  * Every save sends the version the page is based on; 409 "stale_version" (another window saved
  * meanwhile) shows the other version and pauses until the person chooses. Nothing ticked and no
  * "None of these steps yet" is not an answer: Save says so inline instead of sending.
+ * Without a network connection nothing is sent (a Save would replace the page, and everything typed,
+ * with the browser's error page): the status says so, and the draft is saved when the connection is back.
+ * A change not yet sent when the person leaves the page (typed, then straight to another area) is sent
+ * on the way out with a keepalive request, so nothing typed is lost; offline, leaving asks first.
  */
 (function () {
   "use strict";
@@ -102,7 +106,18 @@
     var again = false;
     var paused = false;   // after "changed in another window", until the person chooses
     var submitting = false;
+    var unsaved = false;  // the last automatic save failed; tried again when the network is back
+    var dirty = false;    // changed since the last save was sent
     var afterSave = [];
+
+    function offline() {
+      return window.navigator && window.navigator.onLine === false;
+    }
+
+    function showOffline() {
+      status.textContent = status.getAttribute("data-offline");
+      status.classList.add("autosave-status--error");
+    }
 
     function payload() {
       var data = new FormData(form);
@@ -144,7 +159,9 @@
     function save() {
       if (paused) { return; }
       if (running) { again = true; return; }
+      if (offline()) { unsaved = true; showOffline(); return; }
       running = true;
+      dirty = false;
       fetch(url, {
         method: "POST",
         body: payload(),
@@ -153,6 +170,7 @@
       }).then(function (response) {
         return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; });
       }).then(function (result) {
+        unsaved = !result.ok;
         if (result.ok) {
           version.value = String(result.body.version);
           status.textContent = result.body.area_answered ? result.body.saved_at : result.body.notice;
@@ -167,6 +185,8 @@
           status.classList.add("autosave-status--error");
         }
       }).catch(function () {
+        unsaved = true;
+        if (offline()) { showOffline(); return; }
         status.textContent = status.getAttribute("data-failed");
         status.classList.add("autosave-status--error");
       }).then(finished);
@@ -180,10 +200,11 @@
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.type === "file" || target.type === "search") { return; }
+      dirty = true;
       later(target.tagName === "TEXTAREA" ? 200 : 400);
     });
     form.addEventListener("input", function (event) {
-      if (event.target.tagName === "TEXTAREA") { later(2000); }
+      if (event.target.tagName === "TEXTAREA") { dirty = true; later(2000); }
     });
     form.addEventListener("submit", function (event) {
       window.clearTimeout(timer);
@@ -192,6 +213,13 @@
         event.preventDefault();
         required.hidden = false;
         required.focus();
+        return;
+      }
+      if (offline()) {
+        // sending now would lose the page; keep it and save when the connection is back
+        event.preventDefault();
+        unsaved = true;
+        showOffline();
         return;
       }
       var files = chosenFiles(form);
@@ -211,12 +239,32 @@
       }
       submitting = true;
     });
-    // a chosen file is uploaded with Save; leaving the page before that asks first
+    window.addEventListener("online", function () {
+      if (unsaved) { save(); }
+    });
+    // a chosen file is uploaded with Save, and offline nothing can be sent: leaving then asks first
     window.addEventListener("beforeunload", function (event) {
-      if (submitting || chosenFiles(form).length === 0) { return undefined; }
+      if (submitting) { return undefined; }
+      var files = chosenFiles(form).length > 0;
+      if (!files && !(offline() && (dirty || unsaved))) { return undefined; }
       event.preventDefault();
-      event.returnValue = status.getAttribute("data-leave-warning");
+      event.returnValue = status.getAttribute(files ? "data-leave-warning" : "data-offline");
       return event.returnValue;
+    });
+    // what was changed but not yet sent goes with the page as it is left
+    window.addEventListener("pagehide", function () {
+      if (submitting || paused || !(dirty || unsaved) || offline()) { return; }
+      window.clearTimeout(timer);
+      var data = payload();
+      if (running) { data.delete("version"); }  // our own save in flight would make it look stale
+      dirty = false;
+      unsaved = false;
+      try {
+        fetch(url, {
+          method: "POST", body: data, credentials: "same-origin", keepalive: true,
+          headers: { "X-CSRFToken": meta.getAttribute("content"), "Accept": "application/json" }
+        });
+      } catch (e) { /* the page is going away; the status already said what was saved */ }
     });
   }
 

@@ -1,0 +1,62 @@
+"""Who counts as a reader of a round's aggregates: anyone who could read them at any moment since it opened.
+
+A reader knows her own answer, so it must never help reach the threshold. Judging the role only at
+close time is not enough: an organisation admin could demote a leader who took part for the close
+and promote her again to read the release, or promote a staff member after the release, who then
+subtracts her own answer from it. So the reader set of a round is the leaders and organisation
+admins now, plus everyone the organisation's audit log shows holding one of those roles since the
+round opened (added with it, changed from or to it, removed while holding it). It only grows, and
+``round_summary`` checks it again each time a release is read.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from seqf.extensions import db
+from seqf.models import AuditEvent, MemberRole, Membership, Response, Round, RoundParticipant, User
+
+READER_ROLES = (MemberRole.leader, MemberRole.org_admin)
+READER_ROLE_NAMES = {role.value for role in READER_ROLES}
+MEMBERSHIP_ACTIONS = ("membership.added", "membership.changed", "membership.removed")
+
+
+def readers_since_open(round_: Round) -> set[int]:
+    """Users who have been a leader or organisation admin of the organisation since ``round_`` opened."""
+    readers = set(db.session.scalars(sa.select(Membership.user_id).where(
+        Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))))
+    events = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.organisation_id == round_.organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
+        AuditEvent.at >= round_.created_at))
+    emails: set[str] = set()
+    for event in events:
+        data = event.data or {}
+        if not {data.get("role"), data.get("old_role")} & READER_ROLE_NAMES:
+            continue
+        if isinstance(data.get("user_id"), int):
+            readers.add(data["user_id"])
+        elif data.get("email"):
+            emails.add(str(data["email"]))  # events written before they carried the user id
+    if emails:
+        readers |= set(db.session.scalars(sa.select(User.id).where(User.email.in_(emails))))
+    return readers
+
+
+def can_ever_release(round_: Round) -> tuple[bool, int]:
+    """(whether enough participants who never read the results take part, how many do).
+
+    A round with fewer such participants than its threshold can never release figures; the leader
+    is told when opening it rather than finding out at the close."""
+    readers = readers_since_open(round_)
+    others = sum(1 for uid in db.session.scalars(sa.select(RoundParticipant.user_id).where(
+        RoundParticipant.round_id == round_.id)) if uid not in readers)
+    return others >= round_.anonymity_threshold, others
+
+
+def reader_response_ids(round_: Round, readers: set[int] | None = None) -> set[int]:
+    """Ids of the round's responses written by readers (see ``readers_since_open``)."""
+    readers = readers_since_open(round_) if readers is None else readers
+    if not readers:
+        return set()
+    return set(db.session.scalars(sa.select(Response.id).where(
+        Response.round_id == round_.id, Response.user_id.in_(readers))))
