@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from werkzeug.serving import make_server
@@ -82,3 +83,15 @@ def page(new_page):
 @pytest.fixture
 def phone_page(new_page):
     return new_page(PHONE)
+
+
+@pytest.fixture
+def team(make_org, make_user):
+    """A leader and one job specialist in an open round (modules with other needs define their own)."""
+    from tests.web.round_helpers import open_round
+
+    org = make_org(name="Fellefri AS")
+    leader = make_user(org=org, member_role="leader", name="Lise Leder", email="lise@example.no")
+    person = make_user(org=org, member_role="staff", name="Bjørn Berg", email="bjorn@example.no")
+    round_ = open_round(leader, org, title="Vårrunden")
+    return SimpleNamespace(org=org, leader=leader, person=person, round=round_, rid=round_.id)

@@ -8,7 +8,6 @@ Selectors use names, values, ids and data attributes, so the test holds whatever
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,18 +17,8 @@ from seqf.extensions import db
 from seqf.models import Evidence, Round
 from seqf.services import rounds as round_service
 from tests.e2e.helpers import PHONE, log_in, screenshot
-from tests.web.round_helpers import open_round
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def team(make_org, make_user):
-    org = make_org(name="Fellefri AS")
-    leader = make_user(org=org, member_role="leader", name="Lise Leder", email="lise@example.no")
-    person = make_user(org=org, member_role="staff", name="Bjørn Berg", email="bjorn@example.no")
-    round_ = open_round(leader, org, title="Vårrunden")
-    return SimpleNamespace(org=org, person=person, rid=round_.id)
 
 
 def area_of(page) -> str | None:

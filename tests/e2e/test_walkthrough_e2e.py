@@ -19,7 +19,6 @@ Selectors use names, values, ids and hrefs; texts are checked only where the tex
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -28,18 +27,9 @@ from seqf.extensions import db
 from seqf.models import Round
 from seqf.services import rounds as round_service
 from tests.e2e.helpers import DESKTOP, PHONE, accessibility_problems, log_in, path_of, screenshot
-from tests.web.round_helpers import close, open_round, reopen
+from tests.web.round_helpers import close, reopen
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def team(make_org, make_user):
-    org = make_org(name="Fellefri AS")
-    leader = make_user(org=org, member_role="leader", name="Lise Leder", email="lise@example.no")
-    person = make_user(org=org, member_role="staff", name="Bjørn Berg", email="bjorn@example.no")
-    round_ = open_round(leader, org, title="Vårrunden")
-    return SimpleNamespace(org=org, leader=leader, person=person, round=round_, rid=round_.id)
 
 
 def stored(team) -> dict:
