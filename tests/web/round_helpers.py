@@ -86,3 +86,25 @@ def close(leader, round_):
 def reopen(leader, round_):
     round_service.reopen_round(leader, round_)
     db.session.commit()
+
+
+STAFF_NAMES = ("Anna Andersen", "Bjørn Berg", "Cecilie Dahl", "David Dale", "Eva Eng", "Frode Fu")
+
+
+def privacy_team(make_org, make_user, staff: int):
+    """The attacker's organisation: an org admin, a leader who takes part, ``staff`` staff members
+    (all participants in the open "Spring round"), and one piece of evidence; English UI."""
+    from types import SimpleNamespace
+
+    organisation = make_org(name="Jobbvei AS")
+    people = SimpleNamespace(
+        org=organisation,
+        admin=make_user(org=organisation, member_role="org_admin", name="Ola Orgadmin", language="en"),
+        leader=make_user(org=organisation, member_role="leader", name="Lise Leder", language="en"),
+        staff=[make_user(org=organisation, member_role="staff", name=name, language="en")
+               for name in STAFF_NAMES[:staff]],
+    )
+    people.round = open_round(people.leader, organisation, title="Spring round",
+                              participant_ids=[people.leader.id, *(u.id for u in people.staff)])
+    people.evidence = link_evidence(people.leader, organisation)
+    return people

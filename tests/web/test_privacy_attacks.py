@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
@@ -19,7 +18,7 @@ from openpyxl import load_workbook
 from seqf.extensions import db
 from seqf.models import Evidence, Membership, Round, RoundParticipant
 from tests.web.helpers import text
-from tests.web.round_helpers import answer, close, link_evidence, open_round, reopen
+from tests.web.round_helpers import answer, close, open_round, privacy_team, reopen
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -27,18 +26,7 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 @pytest.fixture
 def org(make_org, make_user):
     """An organisation admin, a leader who takes part, six staff; English UI."""
-    organisation = make_org(name="Jobbvei AS")
-    people = SimpleNamespace(
-        org=organisation,
-        admin=make_user(org=organisation, member_role="org_admin", name="Ola Orgadmin", language="en"),
-        leader=make_user(org=organisation, member_role="leader", name="Lise Leder", language="en"),
-        staff=[make_user(org=organisation, member_role="staff", name=name, language="en")
-               for name in ("Anna Andersen", "Bjørn Berg", "Cecilie Dahl", "David Dale", "Eva Eng", "Frode Fu")],
-    )
-    people.round = open_round(people.leader, organisation, title="Spring round",
-                              participant_ids=[people.leader.id, *(u.id for u in people.staff)])
-    people.evidence = link_evidence(people.leader, organisation)
-    return people
+    return privacy_team(make_org, make_user, staff=6)
 
 
 @pytest.fixture(params=["leader", "admin"])

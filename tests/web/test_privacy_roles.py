@@ -10,7 +10,6 @@ them became a reader later is withheld again.
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,23 +20,12 @@ from seqf.models import Membership, Response, Round, RoundState
 from seqf.services import organisations as organisation_service
 from seqf.services import round_readers, round_summary
 from tests.web.helpers import text
-from tests.web.round_helpers import answer, close, link_evidence, open_round, reopen
+from tests.web.round_helpers import answer, close, link_evidence, open_round, privacy_team, reopen
 
 
 @pytest.fixture
 def org(make_org, make_user):
-    organisation = make_org(name="Jobbvei AS")
-    people = SimpleNamespace(
-        org=organisation,
-        admin=make_user(org=organisation, member_role="org_admin", name="Ola Orgadmin", language="en"),
-        leader=make_user(org=organisation, member_role="leader", name="Lise Leder", language="en"),
-        staff=[make_user(org=organisation, member_role="staff", name=name, language="en")
-               for name in ("Anna Andersen", "Bjørn Berg", "Cecilie Dahl", "David Dale", "Eva Eng")],
-    )
-    people.round = open_round(people.leader, organisation, title="Spring round",
-                              participant_ids=[people.leader.id, *(u.id for u in people.staff)])
-    people.evidence = link_evidence(people.leader, organisation)
-    return people
+    return privacy_team(make_org, make_user, staff=5)
 
 
 def _round(org) -> Round:
