@@ -1,5 +1,5 @@
-"""Area assessments: the shared shape for a response's answer, a round's consensus and (later) a
-revisor's finding — steps met, evidence per step, comment or justification, and the scores.
+"""Area assessments: the shared shape for a response's answer, a round's consensus and a revisor's
+finding — steps met, evidence per step, comment or justification, and the scores.
 
 Exactly one owner column is set. A response's row exists exactly when the participant has answered
 that area (ticked something or chose "none of these steps yet"). ``claimed`` and ``score`` are
@@ -28,6 +28,9 @@ class AreaAssessment(Base):
     consensus_round_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True
     )
+    review_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("reviews.id", ondelete="CASCADE"), index=True
+    )
     area: so.Mapped[str] = so.mapped_column(sa.String(8))
     claimed: so.Mapped[int] = so.mapped_column(default=0)
     score: so.Mapped[int] = so.mapped_column(default=0)
@@ -35,6 +38,9 @@ class AreaAssessment(Base):
     justification: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     strengths: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     recommendations: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    # a review's finding: what to improve, and why the score differs from the previous review
+    improvements: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    change_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # counts the saves of this area: a save based on an older version is refused (409), so two
@@ -50,11 +56,13 @@ class AreaAssessment(Base):
     __table_args__ = (
         sa.CheckConstraint(
             "(CASE WHEN response_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN consensus_round_id IS NULL THEN 0 ELSE 1 END) = 1",
+            " + (CASE WHEN consensus_round_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN review_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_owner",
         ),
         sa.UniqueConstraint("response_id", "area", name="response_area"),
         sa.UniqueConstraint("consensus_round_id", "area", name="consensus_area"),
+        sa.UniqueConstraint("review_id", "area", name="finding_area"),
         sa.CheckConstraint("score >= 0 AND score <= claimed", name="score_le_claimed"),
     )
 

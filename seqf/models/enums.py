@@ -52,3 +52,39 @@ class RoundState(enum.StrEnum):
 class ResponseState(enum.StrEnum):
     draft = "draft"
     submitted = "submitted"
+
+
+class ReviewKind(enum.StrEnum):
+    certification = "certification"
+    follow_up = "follow_up"
+    recertification = "recertification"
+
+
+class ReviewMode(enum.StrEnum):
+    on_site = "on_site"
+    video = "video"
+
+
+class ReviewState(enum.StrEnum):
+    due = "due"  # a follow-up created with its certificate, not yet planned
+    planned = "planned"
+    drafting = "drafting"
+    comment_round = "comment_round"
+    published = "published"
+    decided = "decided"
+
+
+class RevisorRole(enum.StrEnum):
+    lead = "lead"
+    co = "co"
+
+
+class FollowUpOutcome(enum.StrEnum):
+    on_track = "on_track"
+    concerns = "concerns"
+    at_risk = "at_risk"
+
+
+class Decision(enum.StrEnum):
+    approved = "approved"
+    not_approved = "not_approved"
