@@ -16,6 +16,8 @@ VALID_YEARS = 3
 FOLLOW_UP_YEARS = (1, 2)
 RECERTIFICATION_LEAD = dt.timedelta(days=90)
 REMINDER_LEADS = (dt.timedelta(days=90), dt.timedelta(days=30))
+# the last 90 days of validity: the certificate is "expiring"
+EXPIRY_WARNING = dt.timedelta(days=90)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -48,3 +50,18 @@ def certificate_dates(valid_from: dt.date) -> CertificateDates:
         follow_ups=tuple(add_years(valid_from, years) for years in FOLLOW_UP_YEARS),
         recertification_planned=valid_until - RECERTIFICATION_LEAD,
     )
+
+
+def certificate_state(valid_until: dt.date, withdrawn: bool, today: dt.date) -> str:
+    """``withdrawn``, ``expired`` (after ``valid_until``), ``expiring`` (its last 90 days) or ``active``.
+
+    The network register computes the same in SQL (``seqf.services.certification``); a test keeps
+    the two in step.
+    """
+    if withdrawn:
+        return "withdrawn"
+    if today > valid_until:
+        return "expired"
+    if today >= valid_until - EXPIRY_WARNING:
+        return "expiring"
+    return "active"

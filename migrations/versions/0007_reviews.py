@@ -158,6 +158,9 @@ def upgrade():
     with op.batch_alter_table('visit_slots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_visit_slots_review_id'), ['review_id'], unique=False)
 
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attachments', sa.JSON(), server_default='[]', nullable=False))
+
     with op.batch_alter_table('area_assessments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('review_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('improvements', sa.Text(), server_default='', nullable=False))
@@ -175,6 +178,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('attachments')
+
     with op.batch_alter_table('area_assessments', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_area_assessments_review_id_reviews'), type_='foreignkey')
         batch_op.drop_constraint(op.f('ck_area_assessments_one_owner'), type_='check')

@@ -20,6 +20,8 @@ class OutboxMessage(TimestampMixin, Base):
     recipient: so.Mapped[str] = so.mapped_column(sa.String(254))
     subject: so.Mapped[str] = so.mapped_column(sa.String(200))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+    # files sent with the message: [{"filename", "content_type", "data" (base64)}], e.g. an .ics invitation
+    attachments: so.Mapped[list] = so.mapped_column(sa.JSON, default=list, server_default="[]")
     state: so.Mapped[MailState] = so.mapped_column(
         enum_column(MailState, "mail_state"), default=MailState.queued, index=True
     )

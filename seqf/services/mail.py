@@ -6,7 +6,9 @@ delivery happens after the commit (at the end of the request, or by ``seqf send-
 
 from __future__ import annotations
 
+import base64
 import smtplib
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -24,12 +26,25 @@ def is_queued(dedupe_key: str) -> bool:
     return db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
 
 
-def queue_mail(dedupe_key: str, recipient: str, subject: str, body: str) -> OutboxMessage:
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "text/calendar; method=REQUEST", "application/pdf"
+    data: bytes
+
+    def stored(self) -> dict:
+        return {"filename": self.filename, "content_type": self.content_type,
+                "data": base64.b64encode(self.data).decode("ascii")}
+
+
+def queue_mail(dedupe_key: str, recipient: str, subject: str, body: str,
+               attachments: list[Attachment] | None = None) -> OutboxMessage:
     """Queue a message once per ``dedupe_key``; a second call returns the first message."""
     existing = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
     if existing is not None:
         return existing
-    message = OutboxMessage(dedupe_key=dedupe_key, recipient=recipient, subject=shorten(subject, 200), body=body)
+    message = OutboxMessage(dedupe_key=dedupe_key, recipient=recipient, subject=shorten(subject, 200), body=body,
+                            attachments=[a.stored() for a in attachments or []])
     db.session.add(message)
     db.session.flush()
     g.setdefault("queued_mail_ids", []).append(message.id)
@@ -37,7 +52,7 @@ def queue_mail(dedupe_key: str, recipient: str, subject: str, body: str) -> Outb
 
 
 def queue_template(dedupe_key: str, user_or_email: User | str, template: str, language: str | None = None,
-                   **context) -> OutboxMessage:
+                   attachments: list[Attachment] | None = None, **context) -> OutboxMessage:
     """Render ``templates/mail/<template>.txt`` in the recipient's language and queue it.
 
     The first line of the rendered template is the subject.
@@ -49,7 +64,7 @@ def queue_template(dedupe_key: str, user_or_email: User | str, template: str, la
     with force_locale(language or "nb"):
         text = render_template(f"mail/{template}.txt", base_url=current_app.config["BASE_URL"], **context)
     subject, _, body = text.strip().partition("\n")
-    return queue_mail(dedupe_key, recipient, subject.strip(), body.strip() + "\n")
+    return queue_mail(dedupe_key, recipient, subject.strip(), body.strip() + "\n", attachments)
 
 
 def smtp_configured() -> bool:
@@ -73,6 +88,12 @@ def _as_email(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain="seqf.local")
     email.set_content(message.body)
+    for attachment in message.attachments or []:
+        maintype, _, rest = attachment["content_type"].partition("/")
+        subtype, _, params = rest.partition(";")
+        extra = dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p)
+        email.add_attachment(base64.b64decode(attachment["data"]), maintype=maintype, subtype=subtype.strip(),
+                             filename=attachment["filename"], params=extra)
     return email
 
 

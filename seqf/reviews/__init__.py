@@ -1,0 +1,14 @@
+"""External reviews in the browser: plan a review, read the pre-visit package, plan the visit and
+take notes, record findings, run the comment round, publish and read the report."""
+
+from flask import Blueprint
+
+bp = Blueprint("reviews", __name__)
+
+from seqf.reviews import (  # noqa: E402,F401
+    views_findings,
+    views_package,
+    views_plan,
+    views_report,
+    views_visit,
+)
