@@ -89,6 +89,15 @@ def _round_state(message, message_titled) -> Callable:
     return text
 
 
+def _review_decided(d: dict, _event) -> str:
+    day = format_date(dt.date.fromisoformat(str(d["date"])), "medium")
+    if d["decision"] == "approved":
+        return _("Approved %(organisation)s after the review (decided %(date)s)",
+                 organisation=d["organisation"], date=day)
+    return _("Did not approve %(organisation)s after the review (decided %(date)s)",
+             organisation=d["organisation"], date=day)
+
+
 MESSAGES: dict[str, object] = {
     # organisations and members
     "organisation.created": _l("Created the organisation %(name)s"),
@@ -139,6 +148,12 @@ MESSAGES: dict[str, object] = {
                                     "The results of “%(title)s” are ready; %(num)d participants were told", "count"),
     "round.results_released": _l("Released the combined results of “%(title)s” (areas %(areas)s)"),
     "round.results_withheld": _l("Closed “%(title)s” without new combined results: too few answers from staff"),
+    # certification (issue 7)
+    "review.decide": _round_state(_l("Recorded the certification decision on review %(id)s"),
+                                  _l("Recorded the certification decision on review %(id)s")),
+    "review.decided": _review_decided,
+    "certificate.issued": _l("Issued a certificate valid from %(valid_from)s until %(valid_until)s"),
+    "certificate.withdrawn": _l("Withdrew the certificate %(number)s: %(reason)s"),
     "response.started": _l("Started a response"),
     "response.submit": _l("Submitted a response"),
 }
