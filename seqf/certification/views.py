@@ -28,7 +28,7 @@ from seqf.web import Refused, attempt
 
 add_entry("certification.organisation_certificates", _l("Certificates"), permissions.can_see_organisation)
 
-STATE_LABELS = {"active": _l("Active"), "expiring": _l("Expiring"), "expired": _l("Expired"),
+STATE_LABELS = {"active": _l("Valid"), "expiring": _l("Expiring"), "expired": _l("Expired"),
                 "withdrawn": _l("Withdrawn")}
 STATE_TAGS = {"active": "tag--success", "expiring": "tag--warning", "expired": "tag--neutral",
               "withdrawn": "tag--error"}

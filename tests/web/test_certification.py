@@ -245,7 +245,7 @@ def test_decision_page_confirms_before_recording_an_approval(client, auth, cast)
     cert = db.session.scalars(sa.select(Certificate)).one()
     assert location(done) == f"/certificates/{cert.id}"
     shown = client.get(location(done))
-    assert "Certificate for Jobbhuset AS" in text(shown) and "Active" in text(shown)
+    assert "Certificate for Jobbhuset AS" in text(shown) and "Valid" in text(shown)
     assert "Rita Revisor" in text(shown) and "Due, not planned" in text(shown)
 
 
@@ -434,3 +434,109 @@ def test_a_follow_up_planned_row_shows_in_the_list(client, auth, cast):
     body = text(client.get(f"/organisations/{cast.org.id}/certificates"))
     assert "Planned" in body and "visit May 15, 2031" in body
     assert clock.today() == TODAY
+
+
+# --- the state in Python and in SQL --------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from seqf.certificates import certificate_state  # noqa: E402
+
+
+@pytest.fixture
+def certificates_of_every_kind(cast):
+    """Certificates ending around one date, one withdrawn, written directly (no decisions)."""
+    review = published_review(cast)
+    base = dt.date(2030, 6, 30)
+    certs = []
+    for offset in (-400, -91, -90, -89, -31, -30, -1, 0, 1, 29, 30, 89, 90, 91, 400):
+        until = base + dt.timedelta(days=offset)
+        other = make_review(cast.org, cast.lead, state=ReviewState.decided, decision=Decision.approved,
+                            decided_on=until - dt.timedelta(days=1000)) if certs else review
+        certs.append(Certificate(organisation_id=cast.org.id, review_id=other.id,
+                                 valid_from=until - dt.timedelta(days=1095), valid_until=until))
+    certs[3].withdrawn_at, certs[3].withdrawn_reason = clock.now(), "Avvik"
+    db.session.add_all(certs)
+    db.session.commit()
+    return [c.id for c in certs]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(today=st.dates(min_value=dt.date(2028, 1, 1), max_value=dt.date(2032, 12, 31)))
+def test_state_in_sql_agrees_with_python(certificates_of_every_kind, today):
+    rows = db.session.execute(
+        sa.select(Certificate, certification.state_expression(today))
+        .where(Certificate.id.in_(certificates_of_every_kind))).all()
+    assert len(rows) == len(certificates_of_every_kind)
+    for cert, state in rows:
+        assert state == certificate_state(cert.valid_until, cert.withdrawn_at is not None, today)
+        assert state == certification.certificate_state(cert, today)
+
+
+# --- two decisions at once -----------------------------------------------------------------------
+
+def test_two_simultaneous_decisions_one_wins_the_other_gets_409(app, cast):
+    from tests.factories import ApiHelper
+    from tests.web.test_round_races import new_client, together
+
+    for attempt in range(3):
+        review = published_review(cast)
+        rid = review.id
+        callers = []
+        for user in (cast.coordinator, cast.lead):
+            client = new_client(app)
+            callers.append((client, {"Authorization": f"Bearer {ApiHelper(client).token(user)}"}))
+
+        def decide(index, decision):
+            client, headers = callers[index]
+            return lambda: client.post(f"/api/v1/reviews/{rid}/decision", headers=headers,
+                                       json={"decision": decision, "decided_on": TODAY.isoformat()})
+
+        results = together(app, decide(0, "approved"), decide(1, "not_approved"))
+        assert sorted(r.status_code for r in results) == [200, 409], [r.get_json() for r in results]
+        loser = next(r for r in results if r.status_code == 409).get_json()["error"]
+        assert loser["code"] in ("already_decided", "locked", "conflict"), loser
+        winner = next(i for i, r in enumerate(results) if r.status_code == 200)
+        stored = db.session.get(Review, rid)
+        assert stored.decision == Decision("approved" if winner == 0 else "not_approved")
+        assert count(Certificate, Certificate.review_id == rid) == (1 if winner == 0 else 0)
+        assert count(Review, Review.certificate_id.in_(
+            sa.select(Certificate.id).where(Certificate.review_id == rid))) == (2 if winner == 0 else 0)
+        assert len(mail_to(f"review-decided:{rid}:")) == 4, attempt
+
+
+# --- the PDF -------------------------------------------------------------------------------------
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_certificate_pdf_is_one_page_with_the_facts_in_norwegian(client, auth, cast):
+    _review, cert = _approve(cast)
+    auth.login(cast.leader)
+    response = client.get(f"/certificates/{cert.id}/certificate.pdf")
+    assert response.status_code == 200
+    assert f"certificate-SEQF-2030-{cert.id:04d}.pdf" in response.headers["Content-Disposition"]
+    pages, body = _pdf_text(response.data)
+    assert pages == 1
+    assert "Jobbhuset AS" in body and "Sertifikat" in body
+    assert "15. mai 2030" in body and "15. mai 2033" in body  # valid from / until
+    assert "15. mai 2031" in body and "15. mai 2032" in body  # the follow-ups
+    assert "Rita Revisor" in body and f"SEQF-2030-{cert.id:04d}" in body
+
+
+def test_certificate_pdf_in_english_when_the_leaders_chose_english(client, auth, cast):
+    cast.leader.language = cast.org_admin.language = "en"
+    db.session.commit()
+    _review, cert = _approve(cast)
+    certification.withdraw(cast.coordinator, cert, "Tilbudet er lagt ned.")
+    db.session.commit()
+    auth.login(cast.coordinator)
+    _pages, body = _pdf_text(client.get(f"/certificates/{cert.id}/certificate.pdf").data)
+    assert "Certificate" in body and "May 15, 2033" in body and "Withdrawn" in body
