@@ -32,7 +32,7 @@ STATE_LABELS = {"active": _l("Valid"), "expiring": _l("Expiring"), "expired": _l
                 "withdrawn": _l("Withdrawn")}
 STATE_TAGS = {"active": "tag--success", "expiring": "tag--warning", "expired": "tag--neutral",
               "withdrawn": "tag--error"}
-REVIEW_STATE_LABELS = {"due": _l("Due, not planned"), "planned": _l("Planned"), "drafting": _l("Findings in progress"),
+REVIEW_STATE_LABELS = {"due": _l("Not planned yet"), "planned": _l("Planned"), "drafting": _l("Findings in progress"),
                        "comment_round": _l("Comment round"), "published": _l("Report published"),
                        "decided": _l("Decided")}
 
