@@ -488,7 +488,7 @@ def test_two_simultaneous_decisions_one_wins_the_other_gets_409(app, cast):
             client = new_client(app)
             callers.append((client, {"Authorization": f"Bearer {ApiHelper(client).token(user)}"}))
 
-        def decide(index, decision):
+        def decide(index, decision, rid=rid, callers=callers):
             client, headers = callers[index]
             return lambda: client.post(f"/api/v1/reviews/{rid}/decision", headers=headers,
                                        json={"decision": decision, "decided_on": TODAY.isoformat()})
