@@ -55,6 +55,17 @@ def _send(key: str, users: list[User], template: str, **context) -> int:
     return queued
 
 
+def expiry_lead(valid_until: dt.date, today: dt.date) -> int | None:
+    """Which expiry reminder (90 or 30 days) is due on ``today``, or None outside the last 90 days.
+
+    The nearer one wins: a certificate 20 days from its end gets the 30-day reminder only.
+    """
+    days_left = (valid_until - today).days
+    if days_left < 0 or days_left > max(EXPIRY_LEADS):
+        return None
+    return next(days for days in EXPIRY_LEADS if days_left <= days)
+
+
 def expiry_reminders(today: dt.date | None = None) -> int:
     """90 and 30 days before a certificate in force ends."""
     today = today or clock.today()
@@ -68,7 +79,7 @@ def expiry_reminders(today: dt.date | None = None) -> int:
     people = coordinators()
     for cert in certificates:
         days_left = (cert.valid_until - today).days
-        lead = next(days for days in EXPIRY_LEADS if days_left <= days)
+        lead = expiry_lead(cert.valid_until, today)
         link = external_url("certification.certificate", certificate_id=cert.id)
         queued += _send(f"certificate-expiry:{cert.id}:{lead}", people + organisation_leaders(cert.organisation_id),
                         "certificate_expiry", certificate=cert, days=days_left, link=link)
