@@ -220,6 +220,15 @@ def test_document_language_follows_most_leaders(cast, make_user):
 
 # --- pages ---------------------------------------------------------------------------------------
 
+def person(cast, make_user, who):
+    """A member of the cast by name; ``viewer`` and ``outsider`` are made here."""
+    if who == "viewer":
+        return make_user(org=cast.org, member_role="viewer", name="Vera Viewer")
+    if who == "outsider":
+        return make_user(name="Ute Utenfor")
+    return cast.staff[0] if who == "staff" else getattr(cast, who)
+
+
 def _approve(cast, decided_on=TODAY):
     review = published_review(cast)
     cert = certification.decide(cast.coordinator, review, "approved", decided_on)
@@ -306,11 +315,11 @@ def test_decision_page_on_an_unpublished_review(client, auth, cast):
 
 @pytest.mark.parametrize("who, status", [
     ("coordinator", 200), ("lead", 200), ("co", 403), ("leader", 403), ("org_admin", 403), ("staff", 403),
-    ("other_revisor", 404), ("outsider", 404),
+    ("viewer", 403), ("other_revisor", 404), ("outsider", 404),
 ])
 def test_who_may_open_and_post_the_decision_page(client, auth, cast, make_user, who, status):
     review = published_review(cast)
-    user = {"staff": cast.staff[0], "outsider": make_user(name="Ute")}.get(who) or getattr(cast, who)
+    user = person(cast, make_user, who)
     auth.login(user)
     assert client.get(f"/reviews/{review.id}/decision").status_code == status
     before = snapshot()
@@ -324,11 +333,11 @@ def test_who_may_open_and_post_the_decision_page(client, auth, cast, make_user, 
 
 @pytest.mark.parametrize("who, status", [
     ("coordinator", 200), ("lead", 200), ("co", 200), ("leader", 200), ("org_admin", 200), ("staff", 200),
-    ("other_revisor", 404), ("outsider", 404),
+    ("viewer", 200), ("other_revisor", 404), ("outsider", 404),
 ])
 def test_who_may_read_the_certificate_and_its_pdf(client, auth, cast, make_user, who, status):
     _review, cert = _approve(cast)
-    user = {"staff": cast.staff[0], "outsider": make_user(name="Ute")}.get(who) or getattr(cast, who)
+    user = person(cast, make_user, who)
     auth.login(user)
     assert client.get(f"/certificates/{cert.id}").status_code == status
     pdf = client.get(f"/certificates/{cert.id}/certificate.pdf")
