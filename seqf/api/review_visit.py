@@ -35,6 +35,12 @@ def _revisor_review(review_id: int) -> Review:
     return review
 
 
+def _package_review(review_id: int) -> Review:
+    review = _revisor_review(review_id)
+    review_package.require_package(review, current_api_user())
+    return review
+
+
 def _revisor_slot(slot_id: int) -> VisitSlot:
     slot = db.session.get(VisitSlot, slot_id)
     if slot is None:
@@ -82,13 +88,13 @@ def note_out(slot: VisitSlot) -> dict:
 @operation("/reviews/<int:review_id>/package", summary="The pre-visit package (assigned revisors)",
            tag="reviews", response=s.PackageOut)
 def package_get(review_id: int):
-    return package_out(_revisor_review(review_id))
+    return package_out(_package_review(review_id))
 
 
 @operation("/reviews/<int:review_id>/package.zip", summary="The pre-visit package as a ZIP (assigned revisors)",
            tag="reviews", content_type="application/zip", errors=(413,))
 def package_zip_get(review_id: int):
-    review = _revisor_review(review_id)
+    review = _package_review(review_id)
     data = review_package.package_zip(review)
     review_package.record_download(current_api_user(), review)
     return Response(data, mimetype="application/zip", headers={
@@ -103,7 +109,7 @@ def package_evidence_get(review_id: int, evidence_id: int):
     from seqf.evidence.views import attachment
     from seqf.services import evidence as evidence_service
 
-    review = _revisor_review(review_id)
+    review = _package_review(review_id)
     evidence = review_package.package_evidence(review, evidence_id)
     file = evidence_service.evidence_file(evidence) if evidence is not None and not evidence.is_link else None
     if file is None:
@@ -114,7 +120,7 @@ def package_evidence_get(review_id: int, evidence_id: int):
 @operation("/reviews/<int:review_id>/package/previous-report.pdf", tag="reviews", content_type="application/pdf",
            summary="The previous review's report as PDF (assigned revisors)")
 def package_previous_report_get(review_id: int):
-    review = _revisor_review(review_id)
+    review = _package_review(review_id)
     pdf = review_package.previous_report_pdf(review)
     if pdf is None:
         raise ApiError(404, "not_found", _("The previous review's report is not available."))

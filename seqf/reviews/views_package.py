@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from seqf.evidence.views import attachment
 from seqf.reviews import bp
-from seqf.reviews.visit_access import overview_review, revisor_review
+from seqf.reviews.visit_access import overview_review, package_review
 from seqf.services import evidence as evidence_service
 from seqf.services import review_package
 from seqf.services.review_guards import LEADER_ROLES, REVISOR_ROLES
@@ -20,7 +20,7 @@ from seqf.services.review_guards import LEADER_ROLES, REVISOR_ROLES
 @bp.get("/reviews/<int:review_id>/package")
 @login_required
 def package(review_id: int):
-    review, roles = revisor_review(review_id)
+    review, roles = package_review(review_id)
     return render_template("reviews/package.html", review=review, roles=roles,
                            package=review_package.package(review), areas_lang=_lang())
 
@@ -37,7 +37,7 @@ def package_contents(review_id: int):
 @bp.get("/reviews/<int:review_id>/package.zip")
 @login_required
 def package_zip(review_id: int):
-    review, _roles = revisor_review(review_id)
+    review, _roles = package_review(review_id)
     try:
         data = review_package.package_zip(review)
     except review_package.PackageTooLarge as exc:
@@ -52,7 +52,7 @@ def package_zip(review_id: int):
 @bp.get("/reviews/<int:review_id>/package/evidence/<int:evidence_id>")
 @login_required
 def package_evidence(review_id: int, evidence_id: int):
-    review, _roles = revisor_review(review_id)
+    review, _roles = package_review(review_id)
     evidence = review_package.package_evidence(review, evidence_id)
     if evidence is None or evidence.is_link:  # a link is followed from the page itself
         abort(404)
@@ -65,7 +65,7 @@ def package_evidence(review_id: int, evidence_id: int):
 @bp.get("/reviews/<int:review_id>/package/previous-report.pdf")
 @login_required
 def package_previous_report(review_id: int):
-    review, _roles = revisor_review(review_id)
+    review, _roles = package_review(review_id)
     pdf = review_package.previous_report_pdf(review)
     if pdf is None:
         abort(404, description=_("The previous review's report is not available."))

@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 
 from seqf.models import Review
 from seqf.reviews import bp
-from seqf.services import review_guards
+from seqf.services import review_guards, review_package
 from seqf.services.errors import Forbidden, NotFound
 
 
@@ -19,6 +19,16 @@ def revisor_review(review_id: int) -> tuple[Review, set[str]]:
         return review, review_guards.require_revisor(review, current_user)
     except NotFound:
         abort(404)
+
+
+def package_review(review_id: int) -> tuple[Review, set[str]]:
+    """The review for its assigned revisors while the package can be read (``read_package``); else 404."""
+    review, roles = revisor_review(review_id)
+    try:
+        review_package.require_package(review, current_user)
+    except NotFound:
+        abort(404)
+    return review, roles
 
 
 def overview_review(review_id: int) -> tuple[Review, set[str]]:

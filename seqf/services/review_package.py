@@ -22,14 +22,15 @@ import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 
+from seqf import workflow
 from seqf.extensions import db
 from seqf.models import Evidence, ReportVersion, Review, Round, User
 from seqf.reports import exports
-from seqf.services import audit, review_scope, round_summary
+from seqf.services import audit, review_guards, review_scope, round_summary
 from seqf.services import evidence as evidence_service
 from seqf.services import instruments as instrument_service
 from seqf.services import rounds as round_service
-from seqf.services.errors import ServiceError
+from seqf.services.errors import NotFound, ServiceError
 from seqf.services.review_guards import PUBLISHED
 
 DEFAULT_ZIP_MAX = 200 * 1024 * 1024
@@ -39,6 +40,13 @@ LEVELS = range(0, 6)
 class PackageTooLarge(ServiceError):
     code = "package_too_large"
     status = 413
+
+
+def require_package(review: Review, user: User) -> None:
+    """The package: assigned revisors, in the states ``read_package`` allows; anyone else gets 404."""
+    review_guards.require_revisor(review, user)
+    if not workflow.allowed("review", review, "read_package", user):
+        raise NotFound(_("No such review."))
 
 
 # --- the self-assessment -------------------------------------------------------------------------
