@@ -22,7 +22,8 @@ from seqf.services.review_guards import LEADER_ROLES, REVISOR_ROLES
 def package(review_id: int):
     review, roles = package_review(review_id)
     return render_template("reviews/package.html", review=review, roles=roles,
-                           package=review_package.package(review), areas_lang=_lang())
+                           package=review_package.package(review),
+                           previous_pdf=review_package.report_renderer_available())
 
 
 @bp.get("/reviews/<int:review_id>/package/contents")
@@ -73,9 +74,3 @@ def package_previous_report(review_id: int):
                          download_name=f"report-review-{review.previous_review_id}.pdf", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _lang() -> str:
-    from seqf.rounds.pages import lang
-
-    return lang()

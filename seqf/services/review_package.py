@@ -234,6 +234,15 @@ def _readme(review: Review, data: dict, names: list[str], missing_report: bool) 
     return "\r\n".join(lines) + "\r\n"
 
 
+def report_renderer_available() -> bool:
+    """Whether the report PDF can be rendered in this build (``seqf.reports.review_report``)."""
+    try:
+        from seqf.reports import review_report  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def previous_report_pdf(review: Review) -> bytes | None:
     previous = review.previous_review
     if previous is None or previous.organisation_id != review.organisation_id or previous.state not in PUBLISHED:

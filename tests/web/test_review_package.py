@@ -206,3 +206,23 @@ def test_package_page_in_every_readable_state(client, auth, app, world):
         db.session.commit()
         expected = 404 if state == ReviewState.due else 200
         assert client.get(f"/reviews/{world.review.id}/package").status_code == expected, state
+
+
+@pytest.mark.parametrize("roles, links, absent", [
+    ({"lead"}, ["/package", "/agenda"], ["/package/contents"]),
+    ({"co", "staff"}, ["/package", "/agenda"], ["/package/contents"]),
+    ({"leader"}, ["/package/contents"], ["/agenda"]),
+    ({"org_admin"}, ["/package/contents"], ["/agenda"]),
+    ({"coordinator"}, [], ["/package", "/agenda"]),
+    ({"staff"}, [], ["/package", "/agenda"]),
+])
+def test_overview_partial_offers_each_role_its_links(app, world, roles, links, absent):
+    from flask import render_template
+
+    with app.test_request_context():
+        html = render_template("reviews/_overview_visit.html", review=world.review, roles=roles)
+    rid = world.review.id
+    for link in links:
+        assert f'href="/reviews/{rid}{link}"' in html
+    for link in absent:
+        assert f'href="/reviews/{rid}{link}"' not in html
