@@ -123,3 +123,17 @@ def test_bad_patch_changes_nothing(api, world):
 def test_unknown_review_and_slot_are_404(api, world):
     assert api.get("/api/v1/reviews/999999/package", user=world.lead).status_code == 404
     assert api.get("/api/v1/visit-slots/999999/note", user=world.lead).status_code == 404
+
+
+@pytest.mark.parametrize("body", [
+    {"text": "x" * 50_001, "version": 1}, {"text": "x"}, {"text": 5, "version": 1}, {"text": "x", "version": "1"},
+    {"text": "x", "version": -1}, {"text": "a\x00b", "version": 1},
+])
+def test_bad_note_bodies_change_nothing(api, world, body):
+    slot = api.post(f"/api/v1/reviews/{world.review.id}/agenda", user=world.lead, json=slot_body(world)).get_json()
+    events = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    answer = api.put(f"/api/v1/visit-slots/{slot['id']}/note", user=world.lead, json=body)
+    assert answer.status_code == 422
+    stored = db.session.get(VisitSlot, slot["id"])
+    assert (stored.note, stored.note_version) == ("", 1)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events

@@ -263,3 +263,19 @@ def test_after_publication_the_note_page_is_read_only(client, auth, cast):
     assert client.post(url, data={"text": "endret", "version": "2"}).status_code == 409
     assert db.session.get(VisitSlot, slot.id).note == SECRET_NOTE
     assert client.get(f"/reviews/{cast.review.id}/agenda/{slot.id}/edit").status_code == 409
+
+
+def test_an_overlong_note_is_refused_on_the_page_and_nothing_changes(client, auth, cast):
+    slot = visit_agenda.add_slot(cast.lead, cast.review, slot_data(cast.day1))
+    db.session.commit()
+    auth.login(cast.lead)
+    url = f"/reviews/{cast.review.id}/agenda/{slot.id}/note"
+    page = client.post(url, data={"text": "x" * (visit_agenda.NOTE_MAX + 1), "version": "1"})
+    assert page.status_code == 422
+    auto = client.post(url, data={"text": "x" * (visit_agenda.NOTE_MAX + 1), "version": "1"},
+                       headers={"Accept": "application/json"})
+    assert auto.status_code == 422 and auto.get_json()["error"]["code"] == "validation_failed"
+    assert client.post(url, data={"text": "uten token", "version": "1"}, csrf=False).status_code == 400
+    db.session.expire_all()
+    stored = db.session.get(VisitSlot, slot.id)
+    assert (stored.note, stored.note_version) == ("", 1)
