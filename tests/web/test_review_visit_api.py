@@ -32,6 +32,9 @@ def test_package_shape(api, world):
     answer = api.get(f"/api/v1/reviews/{world.review.id}/package", user=world.co)
     assert answer.status_code == 200
     body = answer.get_json()
+    from seqf.api.review_visit_schemas import PackageOut
+
+    PackageOut.model_validate(body)  # the documented response schema holds for a full package
     assert set(body) >= {"self_assessment", "evidence", "previous_review", "action_plan"}
     assert body["action_plan"] is None
     areas = {a["area"]: a for a in body["self_assessment"]["areas"]}
@@ -85,6 +88,10 @@ def test_agenda_crud_and_note_conflict(api, world):
     second = api.post(f"/api/v1/reviews/{rid}/agenda", user=world.co,
                       json=slot_body(world, starts_at="09:30", ends_at="10:30", groups=["nav"])).get_json()
     listed = api.get(f"/api/v1/reviews/{rid}/agenda", user=world.co).get_json()
+    from seqf.api.review_visit_schemas import VisitNoteOut, VisitSlotOut
+
+    for entry in listed:
+        VisitSlotOut.model_validate(entry)
     assert [s["id"] for s in listed] == [slot["id"], second["id"]] and listed[0]["overlaps"] == [second["id"]]
     patched = api.patch(f"/api/v1/visit-slots/{slot['id']}", user=world.co, json={"topic": "Jobbsøk"})
     assert patched.status_code == 200 and patched.get_json()["topic"] == "Jobbsøk"
@@ -93,6 +100,7 @@ def test_agenda_crud_and_note_conflict(api, world):
                                                          "updated_at": None}
     saved = api.put(note, user=world.lead, json={"text": "Fra nettbrettet", "version": 1})
     assert saved.status_code == 200 and saved.get_json()["version"] == 2
+    VisitNoteOut.model_validate(saved.get_json())
     stale = api.put(note, user=world.co, json={"text": "Fra telefonen", "version": 1})
     assert stale.status_code == 409
     error = stale.get_json()["error"]
