@@ -213,7 +213,7 @@ def test_package_page_in_every_readable_state(client, auth, app, world):
     ({"co", "staff"}, ["/package", "/agenda"], ["/package/contents"]),
     ({"leader"}, ["/package/contents"], ["/agenda"]),
     ({"org_admin"}, ["/package/contents"], ["/agenda"]),
-    ({"coordinator"}, [], ["/package", "/agenda"]),
+    ({"coordinator"}, ["/package/contents"], ["/package", "/agenda"]),
     ({"staff"}, [], ["/package", "/agenda"]),
 ])
 def test_overview_partial_offers_each_role_its_links(app, world, roles, links, absent):
