@@ -156,6 +156,12 @@ MESSAGES: dict[str, object] = {
     "certificate.withdrawn": _l("Withdrew the certificate %(number)s: %(reason)s"),
     "response.started": _l("Started a response"),
     "response.submit": _l("Submitted a response"),
+    # reviews: the pre-visit package and the visit agenda (never the text of a note)
+    "review.package_downloaded": _l("Downloaded the pre-visit package"),
+    "review.slot_added": _l("Added a time slot to the visit agenda (%(day)s %(starts_at)s–%(ends_at)s)"),
+    "review.slot_updated": _l("Changed a time slot of the visit agenda (%(day)s %(starts_at)s–%(ends_at)s)"),
+    "review.slot_deleted": _l("Deleted a time slot of the visit agenda (%(day)s %(starts_at)s–%(ends_at)s)"),
+    "review.note_saved": _l("Saved the note of a visit time slot (%(day)s %(starts_at)s)"),
 }
 
 
