@@ -42,8 +42,8 @@ def _latest_versions(review_ids: list[int]) -> dict[int, ReportVersion]:
 
 
 def _review_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, list[dict]]:
-    reviews = list(db.session.scalars(
-        sa.select(Review).where(Review.organisation_id == organisation_id, Review.state.in_(PUBLISHED))
+    reviews = list(db.session.execute(
+        sa.select(Review.id, Review.kind, Review.visit_starts_on, Review.areas).where(Review.organisation_id == organisation_id, Review.state.in_(PUBLISHED))
         .order_by(Review.visit_starts_on, Review.id)))
     versions = _latest_versions([r.id for r in reviews])
     points: dict[str, list[dict]] = {}
@@ -68,17 +68,17 @@ def _review_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, l
 
 def _consensus_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, list[dict]]:
     rows = db.session.execute(
-        sa.select(Round, AreaAssessment.area, AreaAssessment.score)
+        sa.select(Round.id, Round.consensus_recorded_at, Round.own_areas, AreaAssessment.area, AreaAssessment.score)
         .join(AreaAssessment, AreaAssessment.consensus_round_id == Round.id)
         .where(Round.organisation_id == organisation_id, Round.consensus_recorded_at.is_not(None))
         .order_by(Round.consensus_recorded_at, Round.id, AreaAssessment.area))
     points: dict[str, list[dict]] = {}
-    for round_, area, score in rows:
-        for own in round_.own_areas or []:
+    for round_id, recorded_at, own_areas, area, score in rows:
+        for own in own_areas or []:
             titles.setdefault(own["code"], own["title"])
         points.setdefault(area, []).append({
-            "date": round_.consensus_recorded_at.astimezone(clock.OSLO).date(), "source": "self_assessment",
-            "round_id": round_.id, "score": score})
+            "date": recorded_at.astimezone(clock.OSLO).date(), "source": "self_assessment",
+            "round_id": round_id, "score": score})
     return points
 
 
