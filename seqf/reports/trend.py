@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 MAX_SCORE = 5
+PAD = 10  # room between the y labels and the first marker, and after the last one
 TEXT_COLOUR = "#1f2328"
 GRID_COLOUR = "#8c959f"  # 3:1 against white
 SERIES = {
@@ -45,7 +46,7 @@ class Frame:
         span = (self.last - self.first).days
         if span == 0:
             return (self.left + self.right) / 2
-        return self.left + (self.right - self.left) * (day - self.first).days / span
+        return self.left + PAD + (self.right - self.left - 2 * PAD) * (day - self.first).days / span
 
     def y(self, score: float) -> float:
         return self.bottom - (self.bottom - self.top) * score / MAX_SCORE
@@ -81,7 +82,7 @@ def _x_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def trend_svg(points: Sequence[dict], *, title: str, desc: str, labels: dict[str, str], id_prefix: str,
-              date_text=lambda day: day.isoformat(), width: int = 340, height: int = 200,
+              date_text=lambda day: day.isoformat(), width: int = 320, height: int = 190,
               font_size: int = 12) -> str:
     """The chart of one area. ``points``: ``{"date": date, "source": "review"|"self_assessment",
     "score": int}`` in any order; ``labels`` names the two sources (legend and marker tooltips);

@@ -90,63 +90,57 @@ class Filters:
             raise RuleViolation(_("Some filters are invalid."), fields=fields)
 
 
-def _ranked(query: sa.Select, partition, *order, name: str) -> sa.Subquery:
-    """``query`` with a ``rank`` column numbering rows per ``partition`` in ``order``."""
-    return query.add_columns(
-        sa.func.row_number().over(partition_by=partition, order_by=order).label("rank")
-    ).subquery(name)
-
-
 def _register_rows(today: dt.date) -> sa.Select:
-    """Every organisation with the register's columns (unfiltered, unsorted) — one SELECT."""
-    current_cert = _ranked(
-        sa.select(Certificate.id, Certificate.organisation_id, Certificate.valid_until, Certificate.withdrawn_at),
-        Certificate.organisation_id, Certificate.valid_from.desc(), Certificate.id.desc(), name="current_cert")
-    cert = sa.select(current_cert).where(current_cert.c.rank == 1).subquery("cert")
+    """Every organisation with the register's columns (unfiltered, unsorted) — one SELECT.
+
+    "The latest …" columns are correlated scalar subqueries (``ORDER BY … LIMIT 1`` on indexed
+    columns): with a page's ``ORDER BY name LIMIT 50`` the database evaluates them for the fifty rows
+    shown only, and the planner's estimates stay right (window functions filtered on ``rank = 1``
+    made PostgreSQL guess one row and pick nested loops). Counts are grouped subqueries.
+    """
+    org_id = Organisation.id
+    current_cert_id = (sa.select(Certificate.id).where(Certificate.organisation_id == org_id)
+                       .order_by(Certificate.valid_from.desc(), Certificate.id.desc()).limit(1)
+                       .correlate(Organisation).scalar_subquery())
+    base = sa.select(Organisation.id, Organisation.name, current_cert_id.label("certificate_id")).subquery("base")
+    cert = so.aliased(Certificate, name="cert")
 
     follow_up_day = sa.func.coalesce(Review.visit_starts_on, Review.due_on)
     follow_ups = (sa.select(Review.certificate_id, sa.func.min(follow_up_day).label("next_follow_up"))
                   .where(Review.kind == ReviewKind.follow_up, Review.state.in_(OPEN))
                   .group_by(Review.certificate_id).subquery("follow_ups"))
-
-    latest_report = _ranked(sa.select(ReportVersion.review_id, ReportVersion.total), ReportVersion.review_id,
-                            ReportVersion.number.desc(), name="latest_report")
-    certified = _ranked(
-        sa.select(Review.id, Review.organisation_id)
-        .where(Review.kind.in_((ReviewKind.certification, ReviewKind.recertification)), Review.state.in_(PUBLISHED)),
-        Review.organisation_id, Review.visit_starts_on.desc(), Review.id.desc(), name="certified")
-    last_total = (sa.select(certified.c.organisation_id, latest_report.c.total)
-                  .join(latest_report, sa.and_(latest_report.c.review_id == certified.c.id, latest_report.c.rank == 1))
-                  .where(certified.c.rank == 1).subquery("last_total"))
-
     in_progress = (sa.select(Review.organisation_id, sa.func.count().label("in_progress"))
                    .where(Review.state.in_(IN_PROGRESS)).group_by(Review.organisation_id).subquery("in_progress"))
 
-    lead_of = (sa.select(ReviewRevisor.review_id, ReviewRevisor.user_id)
-               .where(ReviewRevisor.role == RevisorRole.lead).subquery("lead_of"))
-    upcoming = _ranked(
-        sa.select(Review.organisation_id,
-                  sa.func.coalesce(lead_of.c.user_id, Review.suggested_lead_id).label("lead_id"))
-        .outerjoin(lead_of, lead_of.c.review_id == Review.id).where(Review.state.in_(OPEN)),
-        Review.organisation_id,
-        # a review under way (drafting, comment round) first; then planned and due ones by date
-        sa.case((Review.state.in_((ReviewState.due, ReviewState.planned)), 1), else_=0),
-        sa.func.coalesce(Review.visit_starts_on, Review.due_on), Review.id, name="upcoming")
-    next_review = sa.select(upcoming).where(upcoming.c.rank == 1).subquery("next_review")
+    # the latest version of the latest published certification or recertification
+    last_total = (sa.select(ReportVersion.total).join(Review, Review.id == ReportVersion.review_id)
+                  .where(Review.organisation_id == base.c.id,
+                         Review.kind.in_((ReviewKind.certification, ReviewKind.recertification)),
+                         Review.state.in_(PUBLISHED))
+                  .order_by(Review.visit_starts_on.desc(), Review.id.desc(), ReportVersion.number.desc()).limit(1)
+                  .correlate(base).scalar_subquery())
+    # the current or next review: one under way (drafting, comment round) first, then planned and due
+    # ones by date; its lead, or for a due follow-up the suggested lead
     lead = so.aliased(User, name="lead_user")
+    assigned = so.aliased(ReviewRevisor, name="assigned")
+    next_lead = (sa.select(sa.func.coalesce(assigned.user_id, Review.suggested_lead_id)).select_from(Review)
+                 .outerjoin(assigned, sa.and_(assigned.review_id == Review.id, assigned.role == RevisorRole.lead))
+                 .where(Review.organisation_id == base.c.id, Review.state.in_(OPEN))
+                 .order_by(sa.case((Review.state.in_((ReviewState.due, ReviewState.planned)), 1), else_=0),
+                           follow_up_day, Review.id).limit(1)
+                 .correlate(base).scalar_subquery())
+    lead_name = sa.select(lead.name).where(lead.id == next_lead).correlate(base).scalar_subquery()
 
-    state = state_case(cert.c.valid_until, cert.c.withdrawn_at, today).label("state")
+    state = state_case(cert.valid_until, cert.withdrawn_at, today).label("state")
     return (
-        sa.select(Organisation.id, Organisation.name, state, cert.c.id.label("certificate_id"),
-                  cert.c.valid_until, follow_ups.c.next_follow_up, last_total.c.total.label("last_total"),
+        sa.select(base.c.id, base.c.name, state, base.c.certificate_id, cert.valid_until,
+                  follow_ups.c.next_follow_up, last_total.label("last_total"),
                   sa.func.coalesce(in_progress.c.in_progress, 0).label("in_progress"),
-                  lead.name.label("lead_name"), lead.id.label("lead_id"))
-        .outerjoin(cert, cert.c.organisation_id == Organisation.id)
-        .outerjoin(follow_ups, follow_ups.c.certificate_id == cert.c.id)
-        .outerjoin(last_total, last_total.c.organisation_id == Organisation.id)
-        .outerjoin(in_progress, in_progress.c.organisation_id == Organisation.id)
-        .outerjoin(next_review, next_review.c.organisation_id == Organisation.id)
-        .outerjoin(lead, lead.id == next_review.c.lead_id)
+                  lead_name.label("lead_name"), next_lead.label("lead_id"))
+        .select_from(base)
+        .outerjoin(cert, cert.id == base.c.certificate_id)
+        .outerjoin(follow_ups, follow_ups.c.certificate_id == base.c.certificate_id)
+        .outerjoin(in_progress, in_progress.c.organisation_id == base.c.id)
     )
 
 

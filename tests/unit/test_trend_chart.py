@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seqf.reports.trend import GRID_COLOUR, SERIES, Frame, trend_svg
+from seqf.reports.trend import GRID_COLOUR, PAD, SERIES, Frame, trend_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 LABELS = {"review": "Ekstern revisjon", "self_assessment": "Egenvurdering"}
@@ -42,12 +42,12 @@ def test_named_for_screen_readers():
 
 def test_points_sit_at_their_date_and_score():
     root = chart(POINTS)
-    frame_left, frame_right = 12 * 2.2, 340 - 12
+    frame_left, frame_right = 12 * 2.2 + PAD, 340 - 12 - PAD
     top, bottom = 12 * 0.8 + 12 * 2.2, 200 - 12 * 2.2
     circles = [el for el in _markers(root) if el.tag.endswith("circle")][1:]  # the first is the legend's
     squares = [el for el in _markers(root) if el.tag.endswith("rect")][1:]
     assert len(circles) == 2 and len(squares) == 1
-    assert float(circles[0].get("cx")) == round(frame_left, 1)
+    assert abs(float(circles[0].get("cx")) - frame_left) < 0.1
     assert abs(float(circles[1].get("cx")) - frame_right) < 0.1
     assert abs(float(circles[1].get("cy")) - top) < 0.1  # score 5 at the top
     assert abs(float(circles[0].get("cy")) - (bottom - (bottom - top) * 2 / 5)) < 0.1
@@ -100,4 +100,5 @@ def test_always_valid_and_inside_the_frame(raw):
 def test_frame_maths():
     frame = Frame(0, 100, 0, 50, dt.date(2020, 1, 1), dt.date(2020, 1, 11))
     assert frame.x(dt.date(2020, 1, 6)) == 50
+    assert frame.x(dt.date(2020, 1, 1)) == PAD and frame.x(dt.date(2020, 1, 11)) == 100 - PAD
     assert frame.y(0) == 50 and frame.y(5) == 0
