@@ -10,7 +10,7 @@ KIND_LABELS = {
     "recertification": _l("Recertification"),
 }
 STATE_LABELS = {
-    "active": _l("Active"),
+    "active": _l("Valid"),  # the glossary: an active certificate is "gyldig"
     "expiring": _l("Expiring"),
     "expired": _l("Expired"),
     "withdrawn": _l("Withdrawn"),
