@@ -16,8 +16,8 @@ from flask_login import current_user, login_required
 
 from seqf import clock
 from seqf.network import bp
-from seqf.network.links import optional_url
 from seqf.network.labels import EVENT_LABELS, KIND_LABELS, STATE_LABELS, STATE_TAGS
+from seqf.network.links import optional_url
 from seqf.reports.exports import FORMULA_PREFIXES
 from seqf.services import network_register as register
 from seqf.services.errors import Forbidden

@@ -43,7 +43,8 @@ def _latest_versions(review_ids: list[int]) -> dict[int, ReportVersion]:
 
 def _review_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, list[dict]]:
     reviews = list(db.session.execute(
-        sa.select(Review.id, Review.kind, Review.visit_starts_on, Review.areas).where(Review.organisation_id == organisation_id, Review.state.in_(PUBLISHED))
+        sa.select(Review.id, Review.kind, Review.visit_starts_on, Review.areas)
+        .where(Review.organisation_id == organisation_id, Review.state.in_(PUBLISHED))
         .order_by(Review.visit_starts_on, Review.id)))
     versions = _latest_versions([r.id for r in reviews])
     points: dict[str, list[dict]] = {}

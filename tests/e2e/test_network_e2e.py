@@ -18,8 +18,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def network(make_org, make_user):
-    from seqf import clock
     import datetime as dt
+
+    from seqf import clock
 
     lead = make_user(roles=("revisor",), name="Rita Revisor")
     coordinator = make_user(roles=("coordinator",), name="Kari Koordinator", email="kari@example.no")

@@ -129,11 +129,10 @@ def test_the_organisation_menu_links_the_trend(client, auth, history):
 
 
 def test_the_trend_costs_the_same_statements_for_more_history(app, history):
-    from tests.web.test_summary_queries import counting
-
     from flask import g
 
     from seqf.models import Organisation, User
+    from tests.web.test_summary_queries import counting
 
     org_id, leader_id = history.org.id, history.leader.id
 
@@ -148,7 +147,9 @@ def test_the_trend_costs_the_same_statements_for_more_history(app, history):
 
     before = measure()
     for days in (900, 1200):
-        extra = make_review(db.session.get(Organisation, org_id), history.lead, state=ReviewState.decided, starts_in_days=-days)
+        extra = make_review(db.session.get(Organisation, org_id), history.lead, state=ReviewState.decided,
+                            starts_in_days=-days)
         report(extra, {"1": 1})
-    consensus_round(db.session.get(Organisation, org_id), db.session.get(User, leader_id), {"1": 1}, clock.now() - dt.timedelta(days=800))
+    consensus_round(db.session.get(Organisation, org_id), db.session.get(User, leader_id), {"1": 1},
+                    clock.now() - dt.timedelta(days=800))
     assert measure() == before
