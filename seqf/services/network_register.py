@@ -1,0 +1,283 @@
+"""The network register: every organisation with its certificate, follow-ups and reviews in one table,
+plus the annual calendar and the revisors' workload. For coordinators and admins only (network-wide).
+
+The register is one SQL query, whatever the number of organisations: the current certificate, the
+latest published certification, the next open follow-up and the current/next review are picked with
+window functions (``row_number() over (partition by …)``) and the counts with grouped subqueries,
+so a page costs two statements (count + rows) and the CSV one, on SQLite and PostgreSQL alike.
+
+The certificate state is computed in SQL by ``state_case`` with the same rule as
+``seqf.certificates.certificate_state`` (a Hypothesis test keeps them in step): the comparison
+dates are computed in Python and bound as parameters, so no engine-specific date arithmetic is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
+
+from seqf import clock, permissions
+from seqf.certificates import EXPIRY_WARNING
+from seqf.extensions import db
+from seqf.models import (
+    Certificate,
+    Organisation,
+    ReportVersion,
+    Review,
+    ReviewKind,
+    ReviewRevisor,
+    ReviewState,
+    RevisorRole,
+    User,
+)
+from seqf.services.errors import Forbidden, RuleViolation
+
+PER_PAGE = 50
+STATES = ("active", "expiring", "expired", "withdrawn", "none")
+SORTS = ("name", "valid_until")
+IN_PROGRESS = (ReviewState.planned, ReviewState.drafting, ReviewState.comment_round)
+OPEN = (ReviewState.due, *IN_PROGRESS)
+PUBLISHED = (ReviewState.published, ReviewState.decided)
+SEARCH_MAX = 160
+DUE_WITHIN_MAX = 3650
+YEAR_RANGE = (2000, 2100)
+
+
+def require_network(user: User) -> None:
+    """The register and its calendar and workload are for coordinators and admins (403 for anyone else)."""
+    if not permissions.oversees_network(user):
+        raise Forbidden(_("Only network coordinators and administrators see the network register."))
+
+
+def state_case(valid_until, withdrawn_at, today: dt.date) -> sa.Case:
+    """``certificate_state`` in SQL; ``none`` when there is no certificate (``valid_until`` is null)."""
+    return sa.case(
+        (valid_until.is_(None), sa.literal("none")),
+        (withdrawn_at.is_not(None), sa.literal("withdrawn")),
+        (valid_until < sa.literal(today, sa.Date), sa.literal("expired")),
+        (valid_until <= sa.literal(today + EXPIRY_WARNING, sa.Date), sa.literal("expiring")),
+        else_=sa.literal("active"),
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the register shows: text search, certificate state, follow-up due within N days, in progress."""
+
+    q: str = ""
+    state: str | None = None
+    due_within: int | None = None
+    in_progress: bool = False
+    sort: str = "name"
+
+    def __post_init__(self):
+        fields = {}
+        if len(self.q) > SEARCH_MAX:
+            fields["q"] = _("At most %(n)d characters.", n=SEARCH_MAX)
+        if self.state is not None and self.state not in STATES:
+            fields["state"] = _("Choose one of the listed states.")
+        if self.due_within is not None and not 0 <= self.due_within <= DUE_WITHIN_MAX:
+            fields["due_within"] = _("A number of days from 0 to %(n)d.", n=DUE_WITHIN_MAX)
+        if self.sort not in SORTS:
+            fields["sort"] = _("Sort by name or by valid until.")
+        if fields:
+            raise RuleViolation(_("Some filters are invalid."), fields=fields)
+
+
+def _register_rows(today: dt.date) -> sa.Select:
+    """Every organisation with the register's columns (unfiltered, unsorted) — one SELECT.
+
+    "The latest …" columns are correlated scalar subqueries (``ORDER BY … LIMIT 1`` on indexed
+    columns): with a page's ``ORDER BY name LIMIT 50`` the database evaluates them for the fifty rows
+    shown only, and the planner's estimates stay right (window functions filtered on ``rank = 1``
+    made PostgreSQL guess one row and pick nested loops). Counts are grouped subqueries.
+    """
+    org_id = Organisation.id
+    current_cert_id = (sa.select(Certificate.id).where(Certificate.organisation_id == org_id)
+                       .order_by(Certificate.valid_from.desc(), Certificate.id.desc()).limit(1)
+                       .correlate(Organisation).scalar_subquery())
+    base = sa.select(Organisation.id, Organisation.name, current_cert_id.label("certificate_id")).subquery("base")
+    cert = so.aliased(Certificate, name="cert")
+
+    follow_up_day = sa.func.coalesce(Review.visit_starts_on, Review.due_on)
+    follow_ups = (sa.select(Review.certificate_id, sa.func.min(follow_up_day).label("next_follow_up"))
+                  .where(Review.kind == ReviewKind.follow_up, Review.state.in_(OPEN))
+                  .group_by(Review.certificate_id).subquery("follow_ups"))
+    in_progress = (sa.select(Review.organisation_id, sa.func.count().label("in_progress"))
+                   .where(Review.state.in_(IN_PROGRESS)).group_by(Review.organisation_id).subquery("in_progress"))
+
+    # the latest version of the latest published certification or recertification
+    last_total = (sa.select(ReportVersion.total).join(Review, Review.id == ReportVersion.review_id)
+                  .where(Review.organisation_id == base.c.id,
+                         Review.kind.in_((ReviewKind.certification, ReviewKind.recertification)),
+                         Review.state.in_(PUBLISHED))
+                  .order_by(Review.visit_starts_on.desc(), Review.id.desc(), ReportVersion.number.desc()).limit(1)
+                  .correlate(base).scalar_subquery())
+    # the current or next review: one under way (drafting, comment round) first, then planned and due
+    # ones by date; its lead, or for a due follow-up the suggested lead
+    lead = so.aliased(User, name="lead_user")
+    assigned = so.aliased(ReviewRevisor, name="assigned")
+    next_lead = (sa.select(sa.func.coalesce(assigned.user_id, Review.suggested_lead_id)).select_from(Review)
+                 .outerjoin(assigned, sa.and_(assigned.review_id == Review.id, assigned.role == RevisorRole.lead))
+                 .where(Review.organisation_id == base.c.id, Review.state.in_(OPEN))
+                 .order_by(sa.case((Review.state.in_((ReviewState.due, ReviewState.planned)), 1), else_=0),
+                           follow_up_day, Review.id).limit(1)
+                 .correlate(base).scalar_subquery())
+    lead_name = sa.select(lead.name).where(lead.id == next_lead).correlate(base).scalar_subquery()
+
+    state = state_case(cert.valid_until, cert.withdrawn_at, today).label("state")
+    return (
+        sa.select(base.c.id, base.c.name, state, base.c.certificate_id, cert.valid_until,
+                  follow_ups.c.next_follow_up, last_total.label("last_total"),
+                  sa.func.coalesce(in_progress.c.in_progress, 0).label("in_progress"),
+                  lead_name.label("lead_name"), next_lead.label("lead_id"))
+        .select_from(base)
+        .outerjoin(cert, cert.id == base.c.certificate_id)
+        .outerjoin(follow_ups, follow_ups.c.certificate_id == base.c.certificate_id)
+        .outerjoin(in_progress, in_progress.c.organisation_id == base.c.id)
+    )
+
+
+def register_query(filters: Filters, today: dt.date | None = None) -> sa.Select:
+    """The filtered, sorted register as one SELECT (rows are ``sa.Row`` with the register's columns)."""
+    today = today or clock.today()
+    rows = _register_rows(today).subquery("register")
+    query = sa.select(rows)
+    if filters.q.strip():
+        pattern = "%" + filters.q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.func.lower(rows.c.name).like(pattern, escape="\\"))
+    if filters.state:
+        query = query.where(rows.c.state == filters.state)
+    if filters.due_within is not None:
+        # overdue follow-ups are due too
+        query = query.where(rows.c.next_follow_up <= today + dt.timedelta(days=filters.due_within))
+    if filters.in_progress:
+        query = query.where(rows.c.in_progress > 0)
+    if filters.sort == "valid_until":
+        query = query.order_by(rows.c.valid_until.is_(None), rows.c.valid_until, rows.c.name, rows.c.id)
+    else:
+        query = query.order_by(rows.c.name, rows.c.id)
+    return query
+
+
+@dataclass
+class RegisterPage:
+    items: list[dict]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _row(row) -> dict:
+    return {"organisation_id": row.id, "name": row.name, "state": row.state, "certificate_id": row.certificate_id,
+            "valid_until": row.valid_until, "next_follow_up": row.next_follow_up, "last_total": row.last_total,
+            "in_progress": row.in_progress, "lead": row.lead_name, "lead_id": row.lead_id}
+
+
+def register_page(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> RegisterPage:
+    """One page of the register and the filtered total: two statements, whatever the size of the network."""
+    require_network(user)
+    query = register_query(filters)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    page = max(1, min(page, 10**6))
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    return RegisterPage([_row(r) for r in rows], page, per_page, total or 0)
+
+
+def register_rows(user: User, filters: Filters) -> Iterator[dict]:
+    """Every filtered row, streamed (one statement; the CSV export)."""
+    require_network(user)
+    result = db.session.execute(register_query(filters), execution_options={"yield_per": 500})
+    for row in result:
+        yield _row(row)
+
+
+# --- the annual calendar ------------------------------------------------------------------------
+
+def _check_year(year: int) -> None:
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise RuleViolation(_("A year from %(low)d to %(high)d.", low=YEAR_RANGE[0], high=YEAR_RANGE[1]),
+                            fields={"year": f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}"})
+
+
+def calendar(user: User, year: int) -> list[dict]:
+    """Visits, follow-ups due and certificate expiries of ``year`` across the network, in date order.
+
+    Each event: ``{"date", "end"?, "type": visit|follow_up_due|certificate_expiry, "organisation_id",
+    "organisation", "review_id"?, "certificate_id"?, "kind"?, "state"?}``. Three statements.
+    """
+    require_network(user)
+    _check_year(year)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    events: list[dict] = []
+    visits = db.session.execute(
+        sa.select(Review.id, Review.kind, Review.state, Review.visit_starts_on, Review.visit_ends_on,
+                  Organisation.id.label("org_id"), Organisation.name)
+        .join(Organisation, Organisation.id == Review.organisation_id)
+        .where(Review.state != ReviewState.due, Review.visit_starts_on.between(first, last)))
+    for r in visits:
+        events.append({"date": r.visit_starts_on, "end": r.visit_ends_on, "type": "visit", "review_id": r.id,
+                       "kind": r.kind.value, "state": r.state.value, "organisation_id": r.org_id,
+                       "organisation": r.name})
+    due = db.session.execute(
+        sa.select(Review.id, Review.kind, Review.due_on, Review.certificate_id,
+                  Organisation.id.label("org_id"), Organisation.name)
+        .join(Organisation, Organisation.id == Review.organisation_id)
+        .where(Review.state == ReviewState.due, Review.due_on.between(first, last)))
+    for r in due:
+        events.append({"date": r.due_on, "type": "follow_up_due", "review_id": r.id, "kind": r.kind.value,
+                       "certificate_id": r.certificate_id, "organisation_id": r.org_id, "organisation": r.name})
+    expiries = db.session.execute(
+        sa.select(Certificate.id, Certificate.valid_until, Organisation.id.label("org_id"), Organisation.name)
+        .join(Organisation, Organisation.id == Certificate.organisation_id)
+        .where(Certificate.withdrawn_at.is_(None), Certificate.valid_until.between(first, last)))
+    for r in expiries:
+        events.append({"date": r.valid_until, "type": "certificate_expiry", "certificate_id": r.id,
+                       "organisation_id": r.org_id, "organisation": r.name})
+    order = {"visit": 0, "follow_up_due": 1, "certificate_expiry": 2}
+    events.sort(key=lambda e: (e["date"], order[e["type"]], e["organisation"]))
+    return events
+
+
+def calendar_by_month(events: list[dict]) -> list[tuple[int, list[dict]]]:
+    """The events grouped by month 1–12 (every month, empty ones too)."""
+    months: dict[int, list[dict]] = {m: [] for m in range(1, 13)}
+    for event in events:
+        months[event["date"].month].append(event)
+    return list(months.items())
+
+
+# --- revisor workload ---------------------------------------------------------------------------
+
+def workload(user: User, year: int) -> list[dict]:
+    """Per revisor, reviews with a visit in ``year``: as lead, as co-revisor, visit days, follow-ups.
+
+    Sorted by name; one statement (the day counts are summed in Python: date differences are not
+    portable SQL).
+    """
+    require_network(user)
+    _check_year(year)
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = db.session.execute(
+        sa.select(User.id, User.name, ReviewRevisor.role, Review.kind, Review.visit_starts_on, Review.visit_ends_on)
+        .join(ReviewRevisor, ReviewRevisor.user_id == User.id)
+        .join(Review, Review.id == ReviewRevisor.review_id)
+        .where(Review.state != ReviewState.due, Review.visit_starts_on.between(first, last)))
+    people: dict[int, dict] = defaultdict(lambda: {"lead": 0, "co": 0, "visit_days": 0, "follow_ups": 0})
+    for r in rows:
+        entry = people[r.id]
+        entry.update(user_id=r.id, name=r.name)
+        entry["lead" if r.role == RevisorRole.lead else "co"] += 1
+        entry["visit_days"] += ((r.visit_ends_on or r.visit_starts_on) - r.visit_starts_on).days + 1
+        entry["follow_ups"] += r.kind == ReviewKind.follow_up
+    return sorted(people.values(), key=lambda e: (e["name"].lower(), e["user_id"]))
