@@ -17,9 +17,13 @@ from seqf.services import instruments as instrument_service
 from seqf.services.reviews import MAX_REASON, MAX_URL
 from seqf.text import max_length
 
-KINDS = [("certification", _l("Certification review")), ("follow_up", _l("Follow-up")),
-         ("recertification", _l("Recertification"))]
-MODES = [("on_site", _l("On site")), ("video", _l("Video"))]
+def _kinds() -> list[SelectChoice]:
+    return [SelectChoice("certification", _l("Certification review")), SelectChoice("follow_up", _l("Follow-up")),
+            SelectChoice("recertification", _l("Recertification"))]
+
+
+def _modes() -> list[SelectChoice]:
+    return [SelectChoice("on_site", _l("On site")), SelectChoice("video", _l("Video"))]
 
 
 def _int_or_none(value):
@@ -36,7 +40,7 @@ class PlanForm(FlaskForm):
 
     lead = SelectField(_l("Lead revisor"), coerce=_int_or_none, validators=[InputRequired()])
     co_revisors = MultiCheckboxField(_l("Co-revisors"), coerce=int, validate_choice=True)
-    mode = RadioField(_l("Visit"), choices=MODES, default="on_site", validators=[InputRequired()])
+    mode = RadioField(_l("Visit"), choices=_modes(), default="on_site", validators=[InputRequired()])
     meeting_url = StringField(_l("Meeting link"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
                               validators=[Optional(), max_length(MAX_URL)])
     visit_starts_on = DateField(_l("First day of the visit"), validators=[InputRequired()])
@@ -63,12 +67,13 @@ class PlanForm(FlaskForm):
     def revisor_ids(self) -> list[int]:
         """Lead first, then the ticked co-revisors (the lead ticked again counts once)."""
         lead = self.lead.data
-        co = [i for i in (self.co_revisors.data or []) if i != lead]
-        return ([lead] if lead else []) + co
+        if not lead:  # never let a co-revisor become the lead unasked
+            return []
+        return [lead] + [i for i in (self.co_revisors.data or []) if i != lead]
 
 
 class NewReviewForm(PlanForm):
-    kind = RadioField(_l("Kind of review"), choices=KINDS, default="certification", validators=[InputRequired()])
+    kind = RadioField(_l("Kind of review"), choices=_kinds(), default="certification", validators=[InputRequired()])
 
 
 class CancelForm(FlaskForm):

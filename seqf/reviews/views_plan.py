@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 
 from seqf import clock, permissions, workflow
 from seqf.extensions import db
-from seqf.models import Organisation, Review, ReviewState
+from seqf.models import Organisation, Review, ReviewState, Round
 from seqf.review_labels import kind_label, mode_label, state_label
 from seqf.reviews import bp
 from seqf.reviews.forms_plan import CancelForm, NewReviewForm, PlanForm
@@ -152,7 +152,8 @@ def overview(review_id: int):
                            and review.state != ReviewState.due,
                            can_cancel=workflow.allowed("review", review, "cancel", current_user),
                            can_plan=workflow.allowed("review", review, "plan", current_user),
-                           covered=_covered(review), today=clock.today())
+                           covered=_covered(review), today=clock.today(),
+                           start_round=db.session.get(Round, review.round_id) if review.round_id else None)
 
 
 def _covered(review: Review) -> list[dict]:
