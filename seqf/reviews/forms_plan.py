@@ -17,6 +17,7 @@ from seqf.services import instruments as instrument_service
 from seqf.services.reviews import MAX_REASON, MAX_URL
 from seqf.text import max_length
 
+
 def _kinds() -> list[SelectChoice]:
     return [SelectChoice("certification", _l("Certification review")), SelectChoice("follow_up", _l("Follow-up")),
             SelectChoice("recertification", _l("Recertification"))]

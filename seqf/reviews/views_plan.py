@@ -39,8 +39,7 @@ def _register(state) -> None:
     app.add_template_global(mode_label, "mode_label")
     app.add_template_global(state_label, "review_state_label")
     app.add_template_global(_shows_reviews, "shows_reviews_menu")
-    add_entry("reviews.index", _l("Reviews"),
-              lambda user, org_id: permissions.oversees_network(user) or permissions.can_lead(user, org_id))
+    add_entry("reviews.index", _l("Reviews"), _oversees_or_leads)
 
 
 bp.record_once(_register)
@@ -70,6 +69,10 @@ def _try(form, call):
             form.form_errors.append(exc.message)
         flash(exc.message, "error")
         return None, exc.status
+
+
+def _oversees_or_leads(user, organisation_id: int) -> bool:
+    return permissions.oversees_network(user) or permissions.can_lead(user, organisation_id)
 
 
 def _coordinating(organisation_id: int) -> Organisation:
@@ -105,8 +108,7 @@ def index():
     org_id = request.args.get("org_id", type=int)
     organisation = None
     if org_id is not None:
-        organisation = permissions.organisation_or_404(
-            current_user, org_id, lambda user, oid: permissions.oversees_network(user) or permissions.can_lead(user, oid))
+        organisation = permissions.organisation_or_404(current_user, org_id, _oversees_or_leads)
     page = paginate(review_service.reviews_for(current_user, org_id), per_page=50)
     return render_template("reviews/index.html", page=page, reviews=page.items, organisation=organisation,
                            coordinator=permissions.oversees_network(current_user), today=clock.today())

@@ -547,3 +547,26 @@ def test_the_organisation_menu_has_reviews_for_leaders(client, auth, cast):
     assert f"/reviews?org_id={cast.org.id}" in page
     assert f"/organisations/{cast.org.id}/reviews/new" not in page
     assert client.get(f"/reviews?org_id={cast.org.id}").status_code == 200
+
+
+def test_anonymous_callers_are_sent_to_log_in_and_viewers_are_refused(client, auth, cast, make_user):
+    review = make_review(cast.org, cast.lead)
+    for path in ("/reviews", f"/reviews/{review.id}", f"/organisations/{cast.org.id}/reviews/new",
+                 f"/reviews/{review.id}/plan", f"/reviews/{review.id}/cancel"):
+        response = client.get(path)
+        assert response.status_code == 302 and location(response).startswith("/login"), path
+    viewer = make_user(org=cast.org, member_role="viewer")
+    auth.login(viewer)
+    assert client.get(f"/reviews/{review.id}").status_code == 403
+    assert client.get(f"/organisations/{cast.org.id}/reviews/new").status_code == 403
+
+
+def test_the_overview_of_a_due_follow_up_offers_to_plan_it(client, auth, cast):
+    review = due_follow_up(cast)
+    auth.login(cast.coordinator)
+    in_english(client)
+    page = text(client.get(f"/reviews/{review.id}"))
+    assert f"/reviews/{review.id}/plan-follow-up" in page and "not planned yet" in page
+    assert client.get(f"/reviews/{review.id}/plan").status_code == 302  # the plan page sends it there
+    listing = text(client.get("/reviews"))
+    assert f"/reviews/{review.id}/plan-follow-up" in listing

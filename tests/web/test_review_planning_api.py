@@ -174,3 +174,12 @@ def test_delete_cancels_and_refuses_late(api, cast):
     published = make_review(cast.org, cast.lead, state=ReviewState.published)
     assert api.delete(f"/api/v1/reviews/{published.id}", user=cast.coordinator).status_code == 409
     assert count(Review) == 1
+
+
+def test_anonymous_callers_get_401(api, cast):
+    review = make_review(cast.org, cast.lead)
+    for method, path in (("GET", "/api/v1/reviews"), ("GET", f"/api/v1/reviews/{review.id}"),
+                         ("POST", f"/api/v1/organisations/{cast.org.id}/reviews"),
+                         ("GET", f"/api/v1/organisations/{cast.org.id}/reviews"),
+                         ("DELETE", f"/api/v1/reviews/{review.id}")):
+        assert api.client.open(path, method=method, json={}).status_code == 401, path
