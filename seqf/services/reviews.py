@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import g
 from flask_babel import gettext as _
 
 from seqf import permissions, workflow
@@ -449,6 +451,11 @@ def latest_published_review(organisation_id: int, exclude_id: int | None = None)
     return db.session.scalar(query)
 
 
+# what a list shows of each review, loaded for the whole page at once
+_LIST_LOADS = (so.selectinload(Review.organisation), so.selectinload(Review.instrument),
+               so.selectinload(Review.suggested_lead))
+
+
 def reviews_for(user: User, organisation_id: int | None = None) -> sa.Select:
     """The reviews on the caller's list: a coordinator's every review not yet decided, the reviews a
     revisor is assigned to, and the reviews of the organisations the caller leads. Unfinished first,
@@ -460,7 +467,7 @@ def reviews_for(user: User, organisation_id: int | None = None) -> sa.Select:
     if permissions.oversees_network(user):
         mine.append(Review.state != ReviewState.decided)
     when = sa.func.coalesce(Review.visit_starts_on, Review.due_on)
-    query = sa.select(Review).where(sa.or_(*mine))
+    query = sa.select(Review).where(sa.or_(*mine)).options(*_LIST_LOADS)
     if organisation_id is not None:
         query = query.where(Review.organisation_id == organisation_id)
     return query.order_by(sa.case((Review.state == ReviewState.decided, 1), else_=0), when.asc().nulls_last(),
@@ -469,7 +476,7 @@ def reviews_for(user: User, organisation_id: int | None = None) -> sa.Select:
 
 def reviews_of_organisation(organisation_id: int) -> sa.Select:
     when = sa.func.coalesce(Review.visit_starts_on, Review.due_on)
-    return (sa.select(Review).where(Review.organisation_id == organisation_id)
+    return (sa.select(Review).where(Review.organisation_id == organisation_id).options(*_LIST_LOADS)
             .order_by(when.desc().nulls_last(), Review.id.desc()))
 
 
@@ -486,6 +493,9 @@ def member_ids(organisation_id: int) -> set[int]:
 
 
 def leads_anything(user: User) -> bool:
-    """For the main menu: is the caller a leader or org admin anywhere?"""
-    return db.session.scalar(sa.select(Membership.id).where(Membership.user_id == user.id,
-                                                            Membership.role.in_(LEADING_ROLES)).limit(1)) is not None
+    """For the main menu: is the caller a leader or org admin anywhere? (asked once per request)"""
+    cache = g.setdefault("leads_anything", {})
+    if user.id not in cache:
+        cache[user.id] = db.session.scalar(sa.select(Membership.id).where(
+            Membership.user_id == user.id, Membership.role.in_(LEADING_ROLES)).limit(1)) is not None
+    return cache[user.id]

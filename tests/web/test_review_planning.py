@@ -570,3 +570,26 @@ def test_the_overview_of_a_due_follow_up_offers_to_plan_it(client, auth, cast):
     assert client.get(f"/reviews/{review.id}/plan").status_code == 302  # the plan page sends it there
     listing = text(client.get("/reviews"))
     assert f"/reviews/{review.id}/plan-follow-up" in listing
+
+
+def test_the_list_does_not_grow_in_statements_with_the_number_of_reviews(client, auth, api, cast, make_org):
+    from tests.web.test_summary_queries import counting
+
+    auth.login(cast.coordinator)
+    token_user = cast.coordinator
+
+    def measure() -> tuple[int, int]:
+        db.session.expire_all()
+        with counting() as page_statements:
+            assert client.get("/reviews").status_code == 200
+        with counting() as api_statements:
+            assert api.get("/api/v1/reviews", user=token_user).status_code == 200
+        return len(page_statements), len(api_statements)
+
+    make_review(make_org(), cast.lead, co=[cast.co], suggested_lead_id=cast.other_revisor.id)
+    api.token(token_user)
+    measure()  # the first call of a token also records its use
+    few = measure()
+    for _ in range(8):
+        make_review(make_org(), cast.lead, co=[cast.co], suggested_lead_id=cast.other_revisor.id)
+    assert measure() == few
