@@ -12,6 +12,7 @@ identity and version, so a changed plan mails again while a repeated request doe
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import parseaddr
 
 import icalendar
 from flask import current_app
@@ -71,8 +72,9 @@ def calendar_event(review: Review, recipient: User, *, cancel: bool = False) -> 
                                    link=external_url("reviews.overview", review_id=review.id)))
         event.add("status", "CANCELLED" if cancel else "CONFIRMED")
         event.add("transp", "OPAQUE")
-        organizer = icalendar.vCalAddress(f"mailto:{current_app.config['MAIL_FROM']}")
-        organizer.params["cn"] = icalendar.vText("seqf")
+        name, address = parseaddr(current_app.config["MAIL_FROM"])
+        organizer = icalendar.vCalAddress(f"mailto:{address or 'noreply@seqf.local'}")
+        organizer.params["cn"] = icalendar.vText(name or "seqf")
         event.add("organizer", organizer)
         attendee = icalendar.vCalAddress(f"mailto:{recipient.email}")
         attendee.params["cn"] = icalendar.vText(recipient.name)

@@ -63,6 +63,7 @@ def test_revisors_and_leaders_get_an_invitation_over_smtp(api, cast, mailbox):
     assert int(event["SEQUENCE"]) == 1
     assert "Jobbhuset AS" in str(event["SUMMARY"]) and str(event["LOCATION"]) == "Jobbhuset AS"
     assert str(event["ATTENDEE"]) == f"mailto:{cast.lead.email}"
+    assert str(event["ORGANIZER"]).startswith("mailto:") and " " not in str(event["ORGANIZER"])
 
 
 def test_an_english_reader_gets_english_and_a_video_link_is_the_location(api, cast, mailbox, make_user):
