@@ -59,6 +59,8 @@ def _try(form, call):
         return call(), 200
     except ServiceError as exc:
         db.session.rollback()
+        if exc.status == 404:  # cancelled meanwhile by someone else: there is no form to show again
+            abort(404, description=exc.message)
         placed = False
         for name, message in exc.fields.items():
             target = getattr(form, FIELD_OF.get(name, name), None) if form is not None else None

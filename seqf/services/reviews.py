@@ -239,6 +239,17 @@ def check_plan(organisation: Organisation, instrument, kind: ReviewKind, *, revi
                 visit_ends_on=visit_ends_on, round_id=chosen_round, areas=covered)
 
 
+def _lock(review: Review) -> None:
+    """Lock the review's row for this change; one cancelled meanwhile by someone else is gone (404)."""
+    try:
+        locks.lock(review)
+        gone = db.session.scalar(sa.select(Review.id).where(Review.id == review.id)) is None
+    except sa.exc.InvalidRequestError:  # SQLite: the refresh after the lock found no row
+        gone = True
+    if gone:
+        raise NotFound(_("No such review."))
+
+
 def _require_coordinator(actor: User) -> None:
     if not permissions.oversees_network(actor):
         raise Forbidden(_("Only a network coordinator plans reviews."))
@@ -320,7 +331,7 @@ def plan_follow_up(actor: User, review: Review, *, revisor_ids: list[int], mode=
                    version: int | None = None) -> Review:
     """A due follow-up gets revisors, mode and dates: due → planned (transition ``plan``)."""
     _require_coordinator(actor)
-    locks.lock(review)
+    _lock(review)
     if version is not None and version != review.version:
         raise Conflict(_("Someone else changed this review meanwhile. Reload the page and try again."),
                        code="stale_version")
@@ -362,7 +373,7 @@ def edit_plan(actor: User, review: Review, version: int, *, revisor_ids=UNSET, m
                               visit_ends_on=given(visit_ends_on, None), areas=given(areas, None),
                               round_id=given(round_id, None), version=version)
     _require_coordinator(actor)
-    locks.lock(review)
+    _lock(review)
     workflow.check_action("review", review, "edit_plan", actor)
     if version != review.version:
         raise Conflict(_("Someone else changed this review meanwhile. Reload the page and try again."),
@@ -417,7 +428,7 @@ def cancel_review(actor: User, review: Review, reason: str = "") -> dict:
         raise RuleViolation(_("Write the reason in at most %(n)d characters.", n=MAX_REASON),
                             fields={"reason": f"≤ {MAX_REASON}"}, code="reason_too_long")
     reason = "".join(c for c in (reason or "") if c in "\n\t" or ord(c) >= 32).strip()
-    locks.lock(review)
+    _lock(review)
     workflow.check_action("review", review, "cancel", actor)
     if findings_count(review):
         raise Conflict(_("Findings are already recorded for this review, so it cannot be cancelled."),

@@ -183,3 +183,48 @@ def test_anonymous_callers_get_401(api, cast):
                          ("GET", f"/api/v1/organisations/{cast.org.id}/reviews"),
                          ("DELETE", f"/api/v1/reviews/{review.id}")):
         assert api.client.open(path, method=method, json={}).status_code == 401, path
+
+
+# --- races -----------------------------------------------------------------------------------------
+
+def test_two_coordinators_changing_one_plan_at_once_one_wins_the_other_gets_409(app, cast, make_user):
+    from tests.web.test_round_races import Caller, statuses, together
+
+    second = make_user(roles=("coordinator",), name="Kåre Koordinator")
+    review = make_review(cast.org, cast.lead, co=[cast.co])
+    review_id = review.id
+    callers = [Caller(app, cast.coordinator), Caller(app, second)]
+    for attempt in range(3):
+        db.session.expire_all()
+        version = db.session.get(Review, review_id).version
+        ends = [day(40 + attempt), day(45 + attempt)]  # both differ from the stored plan
+
+        def change(i, version=version, ends=ends):
+            return lambda: callers[i].client.patch(f"/api/v1/reviews/{review_id}", headers=callers[i].headers,
+                                                   json={"version": version, "visit_starts_on": day(35),
+                                                         "visit_ends_on": ends[i]})
+
+        results = together(app, change(0), change(1))
+        assert statuses(results) == [200, 409], [r.get_json() for r in results]
+        winner = next(i for i, r in enumerate(results) if r.status_code == 200)
+        db.session.expire_all()
+        stored = db.session.get(Review, review_id)
+        assert stored.visit_ends_on.isoformat() == ends[winner] and stored.version == version + 1
+
+
+def test_a_change_racing_a_cancel_never_fails_with_500(app, cast, make_user):
+    from tests.web.test_round_races import Caller, together
+
+    second = make_user(roles=("coordinator",))
+    first, other = Caller(app, cast.coordinator), Caller(app, second)
+    for _attempt in range(4):
+        review_id = make_review(cast.org, cast.lead).id
+        path = f"/api/v1/reviews/{review_id}"
+        results = together(
+            app,
+            lambda path=path: first.client.patch(path, headers=first.headers, json={
+                "version": 1, "mode": "video", "meeting_url": "https://meet.example.no/r"}),
+            lambda path=path: other.client.delete(path, headers=other.headers))
+        codes = sorted(r.status_code for r in results)
+        assert codes in ([200, 204], [204, 404]), [(r.status_code, r.get_data(as_text=True)) for r in results]
+        assert count(Review) == 0
