@@ -600,10 +600,10 @@ def test_a_change_in_the_browser_racing_a_cancel_never_fails_with_500(app, cast,
 
     second = make_user(roles=("coordinator",))
     tabs = [logged_in(app, cast.coordinator), logged_in(app, second)]
+    data = {"lead": str(cast.lead.id), "mode": "on_site", "visit_starts_on": start(50).isoformat(),
+            "visit_ends_on": start(51).isoformat(), "round_id": "None", "version": "1"}
     for _attempt in range(3):
         review_id = make_review(cast.org, cast.lead).id
-        data = {"lead": str(cast.lead.id), "mode": "on_site", "visit_starts_on": start(50).isoformat(),
-                "visit_ends_on": start(51).isoformat(), "round_id": "None", "version": "1"}
         results = together(app, lambda rid=review_id: tabs[0].post(f"/reviews/{rid}/plan", data=data),
                            lambda rid=review_id: tabs[1].post(f"/reviews/{rid}/cancel", data={"reason": ""}))
         codes = sorted(r.status_code for r in results)
