@@ -96,6 +96,38 @@ def _review_decided(d: dict, _event) -> str:
                  organisation=d["organisation"], date=day)
     return _("Did not approve %(organisation)s after the review (decided %(date)s)",
              organisation=d["organisation"], date=day)
+def _review_dates(d: dict) -> str:
+    try:
+        starts, ends = (format_date(dt.date.fromisoformat(str(d[k])), "medium") for k in ("starts", "ends"))
+    except (TypeError, ValueError):
+        return "–"
+    return starts if starts == ends else f"{starts} – {ends}"
+
+
+def _review_planned(d: dict, _event) -> str:
+    from seqf.review_labels import kind_label
+
+    return _("Planned a review of %(organisation)s (%(kind)s), visit %(dates)s",
+             organisation=d["organisation"], kind=kind_label(d["kind"]), dates=_review_dates(d))
+
+
+REVIEW_FIELDS = {
+    "starts": _l("first day"), "ends": _l("last day"), "mode": _l("on site or video"),
+    "meeting_url": _l("meeting link"), "revisors": _l("revisors"), "areas": _l("areas"),
+    "round_id": _l("starting round"),
+}
+
+
+def _review_plan_changed(d: dict, _event) -> str:
+    what = _list([REVIEW_FIELDS.get(f, f) for f in d.get("what", [])])
+    return _("Changed the plan of the review of %(organisation)s: %(what)s", organisation=d["organisation"],
+             what=what)
+
+
+def _review_state(message) -> Callable:
+    def text(_d: dict, event) -> str:
+        return str(message) % {"id": event.object_id or ""}
+    return text
 
 
 MESSAGES: dict[str, object] = {
@@ -154,6 +186,11 @@ MESSAGES: dict[str, object] = {
     "review.decided": _review_decided,
     "certificate.issued": _l("Issued a certificate valid from %(valid_from)s until %(valid_until)s"),
     "certificate.withdrawn": _l("Withdrew the certificate %(number)s: %(reason)s"),
+    # reviews: planning (seqf/services/reviews.py)
+    "review.planned": _review_planned,
+    "review.plan": _review_state(_l("Planned follow-up %(id)s (it was due)")),
+    "review.plan_changed": _review_plan_changed,
+    "review.cancelled": _l("Cancelled the review of %(organisation)s"),
     "response.started": _l("Started a response"),
     "response.submit": _l("Submitted a response"),
     # reviews: the pre-visit package and the visit agenda (never the text of a note)
