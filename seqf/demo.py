@@ -15,6 +15,7 @@ USERS = [
     ("admin@seqf.demo", "Ada Admin", ["admin"]),
     ("koordinator@seno.demo", "Kari Koordinator", ["coordinator"]),
     ("revisor@seno.demo", "Rolf Revisor", ["revisor"]),
+    ("revisor2@seno.demo", "Randi Medrevisor", ["revisor"]),
     ("leder@jobbvei.demo", "Lise Leder", []),
     ("anna@jobbvei.demo", "Anna Andersen", []),
     ("bjorn@jobbvei.demo", "Bjørn Berg", []),

@@ -6,6 +6,7 @@ from flask import Blueprint
 bp = Blueprint("reviews", __name__)
 
 from seqf.reviews import (  # noqa: E402,F401
+    demo,
     views_findings,
     views_package,
     views_plan,
