@@ -139,6 +139,16 @@ MESSAGES: dict[str, object] = {
                                     "The results of “%(title)s” are ready; %(num)d participants were told", "count"),
     "round.results_released": _l("Released the combined results of “%(title)s” (areas %(areas)s)"),
     "round.results_withheld": _l("Closed “%(title)s” without new combined results: too few answers from staff"),
+    # review findings, comment round and report (issue 7, findings)
+    "review.start_drafting": _l("Started drafting the findings"),
+    "review.open_comment_round": _l("Opened the comment round on the draft report"),
+    "review.publish": _l("Published the report"),
+    "review.finding_saved": _l("Saved the finding for area %(area)s (score %(score)s)"),
+    "review.overall_saved": _l("Saved the overall picture"),
+    "review.comment_saved": _l("Commented on area %(area)s of the draft report"),
+    "review.comment_removed": _l("Removed the comment on area %(area)s of the draft report"),
+    "review.published": _l("Published the report (total %(total)s)"),
+    "review.corrected": _l("Corrected the report: version %(number)s (%(reason)s)"),
     "response.started": _l("Started a response"),
     "response.submit": _l("Submitted a response"),
 }
