@@ -138,7 +138,7 @@ def radar_chart(content: dict, language: str, id_prefix: str = "report-radar", s
 def render_context(content: dict, language: str, *, version: ReportVersion | None = None,
                    draft: bool = False, id_prefix: str = "report-radar") -> dict[str, Any]:
     chart = radar_chart(content, language, id_prefix=id_prefix)
-    return {"content": content, "language": language, "version": version, "draft": draft,
+    return {"content": content, "report_language": language, "version": version, "draft": draft,
             "radar": Markup(chart) if chart else None,  # built from escaped parts (seqf.reports.radar)
             "visit_starts": _date(content.get("visit_starts_on")), "visit_ends": _date(content.get("visit_ends_on")),
             "area_title": lambda area: area_title(area, language)}
