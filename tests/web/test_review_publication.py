@@ -11,8 +11,8 @@ from seqf import clock
 from seqf.extensions import db
 from seqf.models import OutboxMessage, ReportVersion, ReviewKind, ReviewState
 from seqf.reports import review_report
-from seqf.services import publication
 from seqf.services import findings as finding_service
+from seqf.services import publication
 from seqf.services import review_comments as comment_service
 from seqf.services.errors import Conflict, Forbidden, RuleViolation
 from tests.web.findings_helpers import consensus_round, finding, record_all, setup, snapshot

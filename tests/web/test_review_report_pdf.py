@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from seqf.extensions import db
 from seqf.models import ReviewKind
 from seqf.reports import review_report
+from seqf.services import findings as finding_service
 from seqf.services import instruments as instrument_service
 from seqf.services import publication
-from seqf.services import findings as finding_service
 from tests.web.findings_helpers import consensus_round, finding, record_all, setup
 from tests.web.review_helpers import SEQF_AREAS, make_review
 
