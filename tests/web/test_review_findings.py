@@ -327,3 +327,33 @@ def test_overall_form_saves(cast, client, auth):
     count_before = db.session.scalar(db.select(db.func.count()).select_from(AreaAssessment))
     assert client.post(f"/reviews/{cast.review.id}/overall", data={"overall": "x", "version": "1"}).status_code == 409
     assert db.session.scalar(db.select(db.func.count()).select_from(AreaAssessment)) == count_before
+
+
+# --- the access matrix of every findings/report page while drafting -------------------------------
+
+ROLES = ("lead", "co", "coordinator", "leader", "org_admin", "staff", "other_revisor", "outsider")
+MATRIX = {
+    "/findings": (200, 200, 302, 403, 403, 404, 404, 404),
+    "/findings/1": (200, 200, 404, 404, 404, 404, 404, 404),
+    "/comment-round": (200, 403, 404, 404, 404, 404, 404, 404),
+    "/publish": (200, 403, 404, 404, 404, 404, 404, 404),
+    "/report": (200, 200, 200, 403, 403, 403, 404, 404),
+    "/report.pdf": (200, 200, 200, 403, 403, 403, 404, 404),
+    "/correction": (403, 403, 403, 403, 403, 404, 404, 404),
+}
+
+
+@pytest.mark.parametrize("tail", list(MATRIX))
+def test_every_page_checks_the_role(cast, client, auth, make_user, tail):
+    finding_service.record_finding(cast.lead, cast.review, finding("1", 2, cast.evidence.id))
+    db.session.commit()
+    people = {role: getattr(cast, role, None) for role in ROLES}
+    people["staff"] = cast.staff[0]
+    people["outsider"] = make_user(name="Nina Ny")
+    for role, expected in zip(ROLES, MATRIX[tail], strict=True):
+        auth.login(people[role])
+        response = client.get(f"/reviews/{cast.review.id}{tail}")
+        assert response.status_code == expected, (tail, role, response.status_code)
+        if role == "staff" and tail.startswith("/report"):
+            assert "ikke publisert" in text(response)
+        auth.logout()
