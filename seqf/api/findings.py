@@ -66,10 +66,11 @@ def findings_list(review_id: int):
     }
 
 
-@operation("/reviews/<int:review_id>/findings/<area>",
+@operation("/reviews/<int:review_id>/findings/<code>",
            summary="One area's finding with the consensus, staff median and previous review beside it",
            tag=TAG, response=s.FindingsComparisonOut, errors=(404,))
-def findings_area(review_id: int, area: str):
+def findings_area(review_id: int, code: str):
+    area = code
     review, _user = _revisor(review_id)
     _area_or_404(review, area)
     finding = finding_service.findings_of(review).get(area)
@@ -85,11 +86,12 @@ def findings_area(review_id: int, area: str):
     }
 
 
-@operation("/reviews/<int:review_id>/findings/<area>", "PUT",
+@operation("/reviews/<int:review_id>/findings/<code>", "PUT",
            summary="Record the finding for one area (assigned revisors; after publication the lead, as a "
                    "correction draft)", tag=TAG, body=s.FindingsAreaIn, response=s.FindingsAreaOut,
            errors=(403, 404, 409))
-def findings_save(review_id: int, area: str, body: s.FindingsAreaIn):
+def findings_save(review_id: int, code: str, body: s.FindingsAreaIn):
+    area = code
     review, user = _revisor(review_id)
     _area_or_404(review, area)
     if body.area is not None and body.area != area:
@@ -135,11 +137,12 @@ def findings_comments(review_id: int):
                          for area, c in sorted(comment_service.comments_of(review).items())]}
 
 
-@operation("/reviews/<int:review_id>/comments/<area>", "PUT",
+@operation("/reviews/<int:review_id>/comments/<code>", "PUT",
            summary="Comment on one area (or \"overall\") of the draft (leaders, until the deadline); "
                    "empty text removes it", tag=TAG, body=s.FindingsCommentIn, response=s.FindingsCommentOut,
            errors=(403, 404, 409))
-def findings_comment_save(review_id: int, area: str, body: s.FindingsCommentIn):
+def findings_comment_save(review_id: int, code: str, body: s.FindingsCommentIn):
+    area = code
     review, user = _review(review_id)
     review_guards.require_overview(review, user)
     comment_service.comment_area_or_404(review, area)
