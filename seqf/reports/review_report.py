@@ -120,12 +120,14 @@ def area_title(area: dict, language: str) -> str:
 
 
 def radar_chart(content: dict, language: str, id_prefix: str = "report-radar", size: int = 520,
-                font_size: int | None = None) -> str | None:
-    """Review against self-assessment against previous review; None with fewer than three areas."""
+                font_size: int | None = None, compact: bool = False) -> str | None:
+    """Review against self-assessment against previous review; None with fewer than three areas.
+
+    ``compact`` labels the axes with the area codes only (a phone; the summary table names them)."""
     areas = content.get("areas", [])
     if len(areas) < 3:
         return None
-    axes = [f"{a['code']} {area_title(a, language)}" for a in areas]
+    axes = [a["code"] if compact else f"{a['code']} {area_title(a, language)}" for a in areas]
     series = [(_("Review"), [a["score"] for a in areas], "primary")]
     if any(a.get("consensus_score") is not None for a in areas):
         series.append((_("Self-assessment (consensus)"), [a.get("consensus_score") for a in areas], "secondary"))
@@ -136,10 +138,14 @@ def radar_chart(content: dict, language: str, id_prefix: str = "report-radar", s
 
 
 def render_context(content: dict, language: str, *, version: ReportVersion | None = None,
-                   draft: bool = False, id_prefix: str = "report-radar") -> dict[str, Any]:
+                   draft: bool = False, id_prefix: str = "report-radar", compact: bool = False) -> dict[str, Any]:
+    """What ``_report_body.html`` needs; ``compact`` adds the phone's radar (area codes only)."""
     chart = radar_chart(content, language, id_prefix=id_prefix)
+    small = (radar_chart(content, language, id_prefix=id_prefix + "-compact", size=320, font_size=12, compact=True)
+             if compact else None)
     return {"content": content, "report_language": language, "version": version, "draft": draft,
             "radar": Markup(chart) if chart else None,  # built from escaped parts (seqf.reports.radar)
+            "radar_compact": Markup(small) if small else None,
             "visit_starts": _date(content.get("visit_starts_on")), "visit_ends": _date(content.get("visit_ends_on")),
             "area_title": lambda area: area_title(area, language)}
 

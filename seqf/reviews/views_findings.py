@@ -149,7 +149,8 @@ def _can_edit(review: Review) -> bool:
 def _comments_page(review: Review, roles: set[str], comments: dict, errors: dict | None = None,
                    posted: MultiDict | None = None, status: int = 200):
     content = review_report.build_content(review)
-    context = review_report.render_context(content, publication.report_language(review), draft=True)
+    context = review_report.render_context(content, publication.report_language(review), draft=True,
+                                               compact=True)
     texts = {area["code"]: (posted.get(f"comment-{area['code']}", "") if posted is not None
                             else (comments[area["code"]].text if area["code"] in comments else ""))
              for area in content["areas"]}

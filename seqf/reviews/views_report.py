@@ -56,9 +56,11 @@ def report(review_id: int):
     version = chosen_version(review)
     if version is None:
         language = publication.report_language(review)
-        context = review_report.render_context(review_report.build_content(review), language, draft=True)
+        context = review_report.render_context(review_report.build_content(review), language, draft=True,
+                                               compact=True)
     else:
-        context = review_report.render_context(version.content, version.language, version=version)
+        context = review_report.render_context(version.content, version.language, version=version,
+                                               compact=True)
     latest = review_report.latest_version(review)
     return page("reviews/report.html", review=review, roles=roles, versions=review_report.versions(review),
                            latest=latest, is_latest=version is None or latest is None or version.id == latest.id,
