@@ -357,3 +357,24 @@ def test_every_page_checks_the_role(cast, client, auth, make_user, tail):
         if role == "staff" and tail.startswith("/report"):
             assert "ikke publisert" in text(response)
         auth.logout()
+
+
+@pytest.mark.parametrize("roles, state, shown, hidden", [
+    ({"lead"}, ReviewState.drafting, ["/findings", "/report"], []),
+    ({"leader"}, ReviewState.comment_round, ["/findings"], []),
+    ({"staff"}, ReviewState.drafting, [], ["/findings", "/report"]),
+    ({"staff"}, ReviewState.published, ["/report", "/report.pdf"], ["/findings"]),
+])
+def test_overview_partial_offers_what_the_role_may_do(cast, app, roles, state, shown, hidden):
+    from flask import render_template
+
+    cast.review.state = state
+    cast.review.comment_until = clock.today() + dt.timedelta(days=3)
+    with app.test_request_context("/"):
+        html = render_template("reviews/_overview_findings.html", review=cast.review, roles=roles,
+                               current_user=cast.lead)
+    for tail in shown:
+        assert f'/reviews/{cast.review.id}{tail}"' in html, tail
+    for tail in hidden:
+        assert f'/reviews/{cast.review.id}{tail}"' not in html, tail
+    db.session.rollback()
