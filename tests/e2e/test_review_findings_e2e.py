@@ -77,6 +77,10 @@ def test_finding_comment_publish_and_read(open_page, make_org, make_user):
     screenshot(tablet, "review-finding-saved-tablet")
     tablet.goto(f"/reviews/{rid}/findings")
     checked(tablet, "review-findings-list-tablet")
+    co_phone = open_page(PHONE)  # the co-revisor on a phone: the comparison stacks under the form
+    log_in(co_phone, cast.co.email)
+    co_phone.goto(f"/reviews/{rid}/findings/2")
+    checked(co_phone, "review-finding-phone")
 
     # the lead opens the comment round
     tablet.goto(f"/reviews/{rid}/comment-round")
