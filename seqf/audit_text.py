@@ -191,6 +191,16 @@ MESSAGES: dict[str, object] = {
     "review.plan": _review_state(_l("Planned follow-up %(id)s (it was due)")),
     "review.plan_changed": _review_plan_changed,
     "review.cancelled": _l("Cancelled the review of %(organisation)s"),
+    # review findings, comment round and report (issue 7, findings)
+    "review.start_drafting": _l("Started drafting the findings"),
+    "review.open_comment_round": _l("Opened the comment round on the draft report"),
+    "review.publish": _l("Published the report"),
+    "review.finding_saved": _l("Saved the finding for area %(area)s (score %(score)s)"),
+    "review.overall_saved": _l("Saved the overall picture"),
+    "review.comment_saved": _l("Commented on area %(area)s of the draft report"),
+    "review.comment_removed": _l("Removed the comment on area %(area)s of the draft report"),
+    "review.published": _l("Published the report (total %(total)s)"),
+    "review.corrected": _l("Corrected the report: version %(number)s (%(reason)s)"),
     "response.started": _l("Started a response"),
     "response.submit": _l("Submitted a response"),
     # reviews: the pre-visit package and the visit agenda (never the text of a note)
