@@ -151,7 +151,7 @@ def _planned(users: dict, organisation: Organisation) -> None:
 def load_demo_reviews(users: dict) -> None:
     if not all(email in users for email in (COORDINATOR, LEAD, CO)):
         return
-    plans = {"Jobbvei AS": _certified, "NAV Fjordbyen": _planned}
+    plans = {"Jobbvei AS": _certified, "NAV Fjordbyen – jobbspesialistteam": _planned}
     for name, make in plans.items():
         organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
         if organisation is None or db.session.scalar(
