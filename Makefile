@@ -39,8 +39,11 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check . || true
 
-bench: install-test
+bench: install-test postgres
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.uploads
+	$(BIN)/python -m bench.report_pdf
+	$(BIN)/python -m bench.network_register
 
 services: chromium postgres
 

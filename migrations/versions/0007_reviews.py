@@ -146,6 +146,7 @@ def upgrade():
     sa.Column('groups', sa.JSON(), nullable=False),
     sa.Column('programme', sa.String(length=120), nullable=False),
     sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('note_version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('note_updated_at', sa.DateTime(timezone=True), nullable=True),

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from seqf.api import review_visit_schemas as s
 from seqf.api.core import ApiError, current_api_user, operation
+from seqf.api.evidence import FILE_TYPES
 from seqf.extensions import db
 from seqf.models import Review, VisitSlot
 from seqf.services import review_guards, review_package, visit_agenda
@@ -74,7 +75,7 @@ def slot_out(slot: VisitSlot, others: list[VisitSlot] | None = None) -> dict:
     return {"id": slot.id, "review_id": slot.review_id, "day": slot.day.isoformat(),
             "starts_at": slot.starts_at.strftime("%H:%M"), "ends_at": slot.ends_at.strftime("%H:%M"),
             "groups": list(slot.groups), "programme": slot.programme, "topic": slot.topic,
-            "has_note": bool(slot.note), "note_version": slot.note_version,
+            "has_note": bool(slot.note), "version": slot.version, "note_version": slot.note_version,
             "overlaps": [o.id for o in visit_agenda.overlaps(slot, others)]}
 
 
@@ -104,7 +105,7 @@ def package_zip_get(review_id: int):
 
 @operation("/reviews/<int:review_id>/package/evidence/<int:evidence_id>", tag="reviews",
            summary="The latest file of one piece of the package's evidence (assigned revisors)",
-           content_type="application/octet-stream")
+           content_types=FILE_TYPES)
 def package_evidence_get(review_id: int, evidence_id: int):
     from seqf.evidence.views import attachment
     from seqf.services import evidence as evidence_service
@@ -161,7 +162,7 @@ def visit_slot_update(slot_id: int, body: s.VisitSlotPatch):
         groups=list(given["groups"]) if given.get("groups") is not None else list(slot.groups),
         programme=given["programme"] if given.get("programme") is not None else slot.programme,
         topic=given["topic"] if given.get("topic") is not None else slot.topic)
-    visit_agenda.update_slot(current_api_user(), slot, data)
+    visit_agenda.update_slot(current_api_user(), slot, data, given.get("version"))
     return slot_out(slot)
 
 

@@ -131,6 +131,8 @@ class VisitSlotPatch(Body):
     groups: list[Group] | None = Field(default=None, min_length=1, max_length=6)
     programme: Programme | None = None
     topic: Topic | None = None
+    version: int | None = Field(default=None, ge=1, le=2**31 - 1,
+                                description="the slot's version as read; an older one answers 409")
 
 
 class VisitSlotOut(BaseModel):
@@ -143,6 +145,7 @@ class VisitSlotOut(BaseModel):
     programme: str
     topic: str
     has_note: bool
+    version: int
     note_version: int
     overlaps: list[int] = Field(description="ids of slots on the same day whose time overlaps (allowed)")
 

@@ -32,9 +32,6 @@ STATE_LABELS = {"active": _l("Valid"), "expiring": _l("Expiring"), "expired": _l
                 "withdrawn": _l("Withdrawn")}
 STATE_TAGS = {"active": "tag--success", "expiring": "tag--warning", "expired": "tag--neutral",
               "withdrawn": "tag--error"}
-REVIEW_STATE_LABELS = {"due": _l("Not planned yet"), "planned": _l("Planned"), "drafting": _l("Findings in progress"),
-                       "comment_round": _l("Comment round"), "published": _l("Report published"),
-                       "decided": _l("Decided")}
 
 
 @bp.app_template_global()
@@ -50,11 +47,6 @@ def review_overview_url(review: Review) -> str | None:
 def certificate_state_badge(cert: Certificate) -> dict:
     state = certification.certificate_state(cert)
     return {"state": state, "label": STATE_LABELS[state], "tag": STATE_TAGS[state]}
-
-
-@bp.app_template_global()
-def review_state_label(review: Review) -> str:
-    return str(REVIEW_STATE_LABELS.get(review.state.value, review.state.value))
 
 
 @bp.app_template_global()

@@ -131,7 +131,8 @@ class VisitSlot(Base):
     """One time slot of the visit agenda: when, whom to meet (by group, never by name), and the note.
 
     The note is for the assigned revisors only; ``note_version`` lets autosave from two devices
-    refuse a stale overwrite (409) instead of losing text.
+    refuse a stale overwrite (409) instead of losing text, and ``version`` does the same for the
+    slot's time and groups.
     """
 
     __tablename__ = "visit_slots"
@@ -146,6 +147,8 @@ class VisitSlot(Base):
     # for the participants group: the programme type (e.g. IPS), never a person
     programme: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     topic: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    # counts the saves of the slot's own fields (when, whom): a save from an older page gets 409
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     note_version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
     note_updated_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)

@@ -33,6 +33,7 @@ def _slot_form(review, slot=None) -> SlotForm:
         form.day.data = slot.day.isoformat()
         form.starts_at.data, form.ends_at.data = slot.starts_at, slot.ends_at
         form.groups.data, form.programme.data, form.topic.data = list(slot.groups), slot.programme, slot.topic
+        form.version.data = str(slot.version)
     return form
 
 
@@ -87,7 +88,8 @@ def agenda_edit(review_id: int, slot_id: int):
         status = 422
         if form.validate():
             try:
-                attempt(form, lambda: visit_agenda.update_slot(current_user, slot, form.slot_data()))
+                attempt(form, lambda: visit_agenda.update_slot(current_user, slot, form.slot_data(),
+                                                                     form.slot_version()))
             except Refused as exc:
                 status = getattr(exc.__cause__, "status", 422)
             else:

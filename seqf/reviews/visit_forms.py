@@ -26,10 +26,15 @@ class SlotForm(FlaskForm):
     programme = StringField(_l("Programme type (participants only)"), filters=NAME_FILTERS,
                             validators=[Optional(), max_length(visit_agenda.PROGRAMME_MAX)])
     topic = StringField(_l("Topic"), filters=NAME_FILTERS, validators=[Optional(), max_length(visit_agenda.TOPIC_MAX)])
+    version = HiddenField()
 
     def set_days(self, days: list[dt.date], label) -> None:
         self.day.choices = [(d.isoformat(), label(d)) for d in days]
         self.groups.choices = [(code, visit_agenda.group_label(code)) for code in visit_agenda.GROUPS]
+
+    def slot_version(self) -> int | None:
+        """The version the page was loaded with (None from an old page without it)."""
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
 
     def slot_data(self) -> visit_agenda.SlotData:
         try:

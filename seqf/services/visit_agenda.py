@@ -169,14 +169,20 @@ def add_slot(actor: User, review: Review, data: SlotData) -> VisitSlot:
     return slot
 
 
-def update_slot(actor: User, slot: VisitSlot, data: SlotData) -> VisitSlot:
-    """Change when and whom; the note is kept. Slot fields have no version: the last save wins."""
+def update_slot(actor: User, slot: VisitSlot, data: SlotData, version: int | None = None) -> VisitSlot:
+    """Change when and whom; the note is kept. A ``version`` older than the stored one is refused
+    (409), so a revisor's change on the tablet never silently undoes the other revisor's on the phone."""
     review = slot.review
     locks.lock(review)
     workflow.check_action("review", review, "edit_agenda", actor)
+    db.session.refresh(slot)
+    if version is not None and version != slot.version:
+        raise Conflict(_("Someone else changed this time slot meanwhile. Reload the page and try again."),
+                       code="stale_version")
     clean = _clean(data, review)
     slot.day, slot.starts_at, slot.ends_at = clean.day, clean.starts_at, clean.ends_at
     slot.groups, slot.programme, slot.topic = clean.groups, clean.programme, clean.topic
+    slot.version += 1
     db.session.flush()
     audit.record(actor, "review.slot_updated", slot, f"Visit slot changed to {slot.day} {_when(slot)['starts_at']}",
                  review.organisation_id, data={**_when(slot), "review_id": review.id})

@@ -36,6 +36,9 @@ DRAFTER = "david@jobbvei.demo"       # participant with a draft in the open roun
 ADMIN = "admin@seqf.demo"
 STAFF = "bjorn@jobbvei.demo"
 NAV_LEADER = "leder@nav-fjord.demo"  # leader of NAV Fjordbyen, where the fixture closes rounds nobody answered
+NAV_STAFF = "eva@nav-fjord.demo"
+COORDINATOR = "koordinator@seno.demo"
+REVISOR = "revisor@seno.demo"        # lead revisor of both demo certification reviews
 
 # name, who is logged in, path (with {placeholders} from ``ids``)
 PAGES = [
@@ -78,6 +81,37 @@ PAGES = [
     ("results-nothing-released", NAV_LEADER, "/rounds/{empty_round}/results"),
     ("invitation-accept", None, "/invitation/{invitation_token}"),
     ("password-reset", None, "/password/reset/{reset_token}"),
+    # reviews and certificates (issue 7): Jobbvei AS certified ({certified}), NAV Fjordbyen planned ({planned})
+    ("reviews", COORDINATOR, "/reviews"),
+    ("reviews-revisor", REVISOR, "/reviews"),
+    ("review-new", COORDINATOR, "/organisations/{org}/reviews/new"),
+    ("review-overview-decided", LEADER, "/reviews/{certified}"),
+    ("review-overview-planned", REVISOR, "/reviews/{planned}"),
+    ("review-overview-follow-up", COORDINATOR, "/reviews/{follow_up}"),
+    ("review-plan-edit", COORDINATOR, "/reviews/{planned}/plan"),
+    ("review-plan-follow-up", COORDINATOR, "/reviews/{due_follow_up}/plan-follow-up"),
+    ("review-cancel-confirm", COORDINATOR, "/reviews/{planned}/cancel"),
+    ("package", REVISOR, "/reviews/{planned}/package"),
+    ("package-contents", NAV_LEADER, "/reviews/{planned}/package/contents"),
+    ("agenda", REVISOR, "/reviews/{planned}/agenda"),
+    ("agenda-note", REVISOR, "/reviews/{planned}/agenda/{slot}/note"),
+    ("agenda-slot-edit", REVISOR, "/reviews/{planned}/agenda/{slot}/edit"),
+    ("agenda-slot-delete-confirm", REVISOR, "/reviews/{planned}/agenda/{slot}/delete"),
+    ("findings", REVISOR, "/reviews/{planned}/findings"),
+    ("finding", REVISOR, "/reviews/{planned}/findings/5"),
+    ("comment-round-open", REVISOR, "/reviews/{planned}/comment-round"),
+    ("publish-not-ready", REVISOR, "/reviews/{planned}/publish"),
+    ("report", STAFF, "/reviews/{certified}/report"),
+    ("report-correction", REVISOR, "/reviews/{certified}/correction"),
+    ("decision-recorded", COORDINATOR, "/reviews/{certified}/decision"),
+    ("certificates", LEADER, "/organisations/{org}/certificates"),
+    ("certificate", LEADER, "/certificates/{certificate}"),
+    ("certificate-withdraw-confirm", COORDINATOR, "/certificates/{certificate}/withdraw"),
+    ("trend", LEADER, "/organisations/{org}/trend"),
+    ("network-register", COORDINATOR, "/network"),
+    ("network-calendar", COORDINATOR, "/network/calendar"),
+    ("network-workload", COORDINATOR, "/network/workload"),
+    ("error-403-draft-report", NAV_STAFF, "/reviews/{planned}/report"),
     ("error-403", STAFF, "/organisations/{org}/audit"),
     ("error-404", LEADER, "/organisations/{org}/evidence/999999999"),
 ]
@@ -92,6 +126,8 @@ FORM_STATES = [
     ("profile-invalid", LEADER, "/profile", {"#name": " "}),
     ("invitation-accept-invalid", None, "/invitation/{invitation_token}", {"#name": " ", "#new_password": "kort"}),
     ("password-reset-invalid", None, "/password/reset/{reset_token}", {"#new_password": "kort", "#confirm": "annet"}),
+    ("review-new-invalid", COORDINATOR, "/organisations/{org}/reviews/new", {}),
+    ("certificate-withdraw-invalid", COORDINATOR, "/certificates/{certificate}/withdraw", {}),
 ]
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
@@ -101,7 +137,20 @@ def demo_server(tmp_path_factory):
     """The app with the demo data, served on loopback for the whole module; yields (base URL, ids)."""
     from seqf import create_app, demo
     from seqf.extensions import db
-    from seqf.models import Evidence, MemberRole, Membership, Organisation, Round, TokenPurpose, User
+    from seqf.models import (
+        Certificate,
+        Evidence,
+        MemberRole,
+        Membership,
+        Organisation,
+        Review,
+        ReviewKind,
+        ReviewState,
+        Round,
+        TokenPurpose,
+        User,
+        VisitSlot,
+    )
     from seqf.services import own_areas, tokens
     from seqf.services import rounds as round_service
 
@@ -151,6 +200,18 @@ def demo_server(tmp_path_factory):
                 sa.select(Membership.id).join(User, User.id == Membership.user_id)
                 .where(User.email == STAFF, Membership.organisation_id == org.id)),
         }
+        reviews = db.session.scalars(sa.select(Review).order_by(Review.id)).all()
+        ids |= {
+            "certified": next(r.id for r in reviews if r.state == ReviewState.decided),
+            "follow_up": next(r.id for r in reviews if r.kind == ReviewKind.follow_up
+                              and r.state == ReviewState.planned),
+            "due_follow_up": next(r.id for r in reviews if r.state == ReviewState.due),
+            "planned": next(r.id for r in reviews if r.kind == ReviewKind.certification
+                            and r.state == ReviewState.planned),
+            "certificate": db.session.scalar(sa.select(Certificate.id)),
+        }
+        ids["slot"] = db.session.scalar(sa.select(VisitSlot.id).where(VisitSlot.review_id == ids["planned"])
+                                        .order_by(VisitSlot.id))
         db.session.remove()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -68,12 +68,38 @@ def world(app, make_org, make_user):
     link = evidence_service.add_link_evidence(caller, org, title="EUSE", url="https://example.no/euse")
     outsider = make_user(name="Nina Ny")
     db.session.commit()
+    decided, drafting, certificate, slot = _reviews(org, caller, file)
     happy = _happy_cases(caller, outsider)
     real = [{"org": org.id, "round_id": current.id, "evidence_id": file.id, "user_id": caller.id,
-             "slug": "seqf", "code": "1"},
+             "slug": "seqf", "code": "1", "review_id": drafting.id, "slot_id": slot.id,
+             "certificate_id": certificate.id},
             {"org": org.id, "round_id": closed.id, "evidence_id": link.id, "user_id": leader.id,
-             "slug": "seqf", "code": "E1"}]
+             "slug": "seqf", "code": "E1", "review_id": decided.id, "slot_id": slot.id,
+             "certificate_id": certificate.id}]
     return caller, real, happy
+
+
+def _reviews(org, caller, evidence):
+    """A decided certification led by the caller, with its certificate, and a review in drafting
+    that builds on it, with a visit slot: so the review endpoints have something real to answer.
+    (The caller leads although a member: made directly, past the planning rule on conflicts.)"""
+    import datetime as dt
+
+    from seqf import clock
+    from seqf.services import certification, publication, visit_agenda
+    from tests.web.findings_helpers import record_all
+    from tests.web.review_helpers import make_review
+
+    decided = make_review(org, caller, starts_in_days=-40)
+    record_all(decided, caller, evidence.id)
+    publication.publish(caller, decided)
+    certificate = certification.decide(caller, decided, "approved", clock.today())
+    drafting = make_review(org, caller, previous_review_id=decided.id)
+    record_all(drafting, caller, evidence.id)
+    slot = visit_agenda.add_slot(caller, drafting, visit_agenda.SlotData(
+        day=drafting.visit_starts_on, starts_at=dt.time(9), ends_at=dt.time(10), groups=["staff"]))
+    db.session.commit()
+    return decided, drafting, certificate, slot
 
 
 def _happy_cases(caller, outsider) -> list[tuple[str, int, dict]]:

@@ -145,3 +145,16 @@ def test_bad_note_bodies_change_nothing(api, world, body):
     stored = db.session.get(VisitSlot, slot["id"])
     assert (stored.note, stored.note_version) == ("", 1)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
+
+
+def test_a_patch_with_an_older_version_is_refused(api, world):
+    slot = api.post(f"/api/v1/reviews/{world.review.id}/agenda", user=world.lead, json={
+        "day": world.review.visit_starts_on.isoformat(), "starts_at": "09:00", "ends_at": "10:00",
+        "groups": ["staff"], "topic": "Medarbeiderne"}).get_json()
+    first = api.patch(f"/api/v1/visit-slots/{slot['id']}", user=world.co,
+                      json={"topic": "Jobbsøk", "version": slot["version"]})
+    assert first.status_code == 200 and first.get_json()["version"] == slot["version"] + 1
+    stale = api.patch(f"/api/v1/visit-slots/{slot['id']}", user=world.lead,
+                      json={"topic": "Noe annet", "version": slot["version"]})
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "stale_version"
+    assert api.get(f"/api/v1/reviews/{world.review.id}/agenda", user=world.lead).get_json()[0]["topic"] == "Jobbsøk"

@@ -279,3 +279,34 @@ def test_an_overlong_note_is_refused_on_the_page_and_nothing_changes(client, aut
     db.session.expire_all()
     stored = db.session.get(VisitSlot, slot.id)
     assert (stored.note, stored.note_version) == ("", 1)
+
+
+# --- two revisors change the same slot -----------------------------------------------------------
+
+def test_a_slot_change_from_an_older_page_is_refused_and_changes_nothing(cast):
+    slot = visit_agenda.add_slot(cast.lead, cast.review, slot_data(cast.day1))
+    db.session.commit()
+    read = slot.version
+    visit_agenda.update_slot(cast.co, slot, slot_data(cast.day1, topic="Ledelse og styre"), read)
+    db.session.commit()
+    with pytest.raises(Conflict) as refused:
+        visit_agenda.update_slot(cast.lead, slot, slot_data(cast.day1, start="13:00", end="14:00"), read)
+    db.session.rollback()
+    assert refused.value.code == "stale_version"
+    db.session.refresh(slot)
+    assert (slot.topic, slot.starts_at, slot.version) == ("Ledelse og styre", dt.time(9), read + 1)
+
+
+def test_the_edit_page_carries_the_version_and_refuses_a_stale_save(cast, client, auth):
+    slot = visit_agenda.add_slot(cast.lead, cast.review, slot_data(cast.day1))
+    db.session.commit()
+    path = f"/reviews/{cast.review.id}/agenda/{slot.id}/edit"
+    auth.login(cast.lead)
+    assert f'name="version" type="hidden" value="{slot.version}"' in client.get(path).get_data(as_text=True)
+    form = {"day": cast.day1.isoformat(), "starts_at": "09:00", "ends_at": "10:00", "groups": ["staff"],
+            "topic": "Medarbeiderne", "version": str(slot.version)}
+    assert client.post(path, data=form).status_code == 302
+    stale = client.post(path, data={**form, "topic": "Noe annet"})
+    assert stale.status_code == 409
+    db.session.refresh(slot)
+    assert slot.topic == "Medarbeiderne"

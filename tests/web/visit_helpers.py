@@ -52,16 +52,21 @@ def visit_world(make_org, make_user, *, state=ReviewState.planned, with_previous
     previous = None
     if with_previous:
         previous = make_review(c.org, c.lead, state=ReviewState.published, starts_in_days=-900)
-        db.session.add(ReportVersion(review_id=previous.id, number=1, total=20, content={
-            "kind": "certification", "max_total": 45, "overall": "Godt arbeid.",
-            "areas": [{"code": "1", "title": {"nb": "Område 1", "en": "Area 1"}, "score": 3,
-                       "justification": "Tidligere begrunnelse",
-                       "recommendations": [{"number": "1.1", "text": "Skriv en rutine"}]}]}))
-        db.session.add(ReportVersion(review_id=previous.id, number=2, total=21, reason="Retting", content={
-            "kind": "certification", "max_total": 45, "overall": "Godt arbeid (rettet).",
-            "areas": [{"code": "1", "title": {"nb": "Område 1", "en": "Area 1"}, "score": 4,
-                       "justification": "Rettet begrunnelse",
-                       "recommendations": [{"number": "1.1", "text": "Skriv en bedre rutine"}]}]}))
+        from seqf.reports.review_report import build_content
+
+        base = build_content(previous)  # the full shape the report templates expect
+
+        def version(number: int, total: int, overall: str, score: int, justification: str, recommendation: str,
+                    **extra) -> ReportVersion:
+            first = {**base["areas"][0], "score": score, "justification": justification,
+                     "recommendations": [{"number": "1.1", "text": recommendation}]}
+            return ReportVersion(review_id=previous.id, number=number, total=total, **extra,
+                                 content={**base, "total": total, "overall": overall,
+                                          "areas": [first, *base["areas"][1:]]})
+
+        db.session.add(version(1, 20, "Godt arbeid.", 3, "Tidligere begrunnelse", "Skriv en rutine"))
+        db.session.add(version(2, 21, "Godt arbeid (rettet).", 4, "Rettet begrunnelse", "Skriv en bedre rutine",
+                               reason="Retting"))
         db.session.commit()
     c.previous = previous
     c.review = make_review(c.org, c.lead, co=[c.co], state=state,
