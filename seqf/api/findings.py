@@ -208,12 +208,7 @@ def findings_report(review_id: int):
 def findings_report_pdf(review_id: int):
     review, _user = _readable(review_id)
     version = _chosen_version(review)
-    if version is None:
-        data = review_report.draft_pdf(review, publication.report_language(review))
-        name = f"report-{review.id}-draft.pdf"
-    else:
-        data = review_report.report_pdf(version)
-        name = f"report-{review.id}-v{version.number}.pdf"
+    data, name = review_report.pdf_download(review, version)
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

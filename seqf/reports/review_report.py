@@ -174,3 +174,12 @@ def report_pdf(version: ReportVersion) -> bytes:
 def draft_pdf(review: Review, language: str) -> bytes:
     """A draft's PDF, built live and never cached (the findings may change any moment)."""
     return render_pdf_bytes(build_content(review), language, draft=True)
+
+
+def pdf_download(review: Review, version: ReportVersion | None) -> tuple[bytes, str]:
+    """The PDF and its file name: a published version (cached), or the current draft (never stored)."""
+    from seqf.services import publication
+
+    if version is None:
+        return draft_pdf(review, publication.report_language(review)), f"report-{review.id}-draft.pdf"
+    return report_pdf(version), f"report-{review.id}-v{version.number}.pdf"
