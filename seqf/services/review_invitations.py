@@ -44,7 +44,7 @@ def _summary(review: Review) -> str:
 
 def _location(review: Review) -> str:
     if review.mode.value == "video":
-        return review.meeting_url
+        return review.meeting_url or f"{_('Video')} – {_('the meeting link follows')}"
     return review.organisation.name
 
 

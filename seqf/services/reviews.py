@@ -177,12 +177,12 @@ def _dates(starts: dt.date | None, ends: dt.date | None, problems: _Problems) ->
 
 
 def clean_meeting_url(mode: ReviewMode | None, url: str | None, problems: _Problems) -> str:
-    """A video visit needs an http(s) link; on site the link is dropped."""
+    """A video visit's link must be http(s); it may follow later (API.md plans a review without it,
+    and the invitation then says the link follows). On site the link is dropped."""
     if mode != ReviewMode.video:
         return ""
     url = (url or "").strip()
     if not url:
-        problems.add("meeting_url", _("A video visit needs the meeting link."), "meeting_url_missing")
         return ""
     parts = urlsplit(url) if len(url) <= MAX_URL else None
     if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname

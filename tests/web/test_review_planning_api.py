@@ -55,7 +55,6 @@ def test_coordinator_plans_a_review(api, cast):
     ({"revisor_ids": []}, "no_revisor", "revisor_ids"),
     ({"revisor_ids": [1, 1]}, "duplicate_revisor", "revisor_ids"),
     ({"revisor_ids": [999_999]}, "unknown_revisor", "revisor_ids"),
-    ({"mode": "video"}, "meeting_url_missing", "meeting_url"),
     ({"mode": "video", "meeting_url": "file:///etc/passwd"}, "meeting_url_invalid", "meeting_url"),
     ({"round_id": 999_999}, "unusable_round", "round_id"),
     ({"kind": "follow_up", "areas": ["1", "x"]}, "unknown_area", "areas"),
