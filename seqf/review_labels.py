@@ -23,6 +23,18 @@ STATE_LABELS = {
 }
 
 
+# a certificate's state (seqf.certificates.certificate_state) → its word and tag colour; the text
+# says the state, the colour only repeats it. The glossary calls an active certificate "gyldig".
+CERTIFICATE_STATE_LABELS = {
+    "active": _l("Valid"),
+    "expiring": _l("Expiring"),
+    "expired": _l("Expired"),
+    "withdrawn": _l("Withdrawn"),
+}
+CERTIFICATE_STATE_TAGS = {"active": "tag--success", "expiring": "tag--warning", "expired": "tag--neutral",
+                          "withdrawn": "tag--error"}
+
+
 def _label(labels: dict, value) -> str:
     value = getattr(value, "value", value)
     return str(labels.get(value, value))

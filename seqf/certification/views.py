@@ -22,16 +22,14 @@ from seqf.extensions import db
 from seqf.models import Certificate, Review
 from seqf.organisations.navigation import add_entry
 from seqf.reports.certificate_pdf import certificate_filename, certificate_pdf
+from seqf.review_labels import CERTIFICATE_STATE_LABELS, CERTIFICATE_STATE_TAGS
 from seqf.services import certification, review_guards
 from seqf.services.errors import ServiceError
 from seqf.web import Refused, attempt
 
 add_entry("certification.organisation_certificates", _l("Certificates"), permissions.can_see_organisation)
 
-STATE_LABELS = {"active": _l("Valid"), "expiring": _l("Expiring"), "expired": _l("Expired"),
-                "withdrawn": _l("Withdrawn")}
-STATE_TAGS = {"active": "tag--success", "expiring": "tag--warning", "expired": "tag--neutral",
-              "withdrawn": "tag--error"}
+
 
 
 @bp.app_template_global()
@@ -46,7 +44,7 @@ def review_overview_url(review: Review) -> str | None:
 @bp.app_template_global()
 def certificate_state_badge(cert: Certificate) -> dict:
     state = certification.certificate_state(cert)
-    return {"state": state, "label": STATE_LABELS[state], "tag": STATE_TAGS[state]}
+    return {"state": state, "label": CERTIFICATE_STATE_LABELS[state], "tag": CERTIFICATE_STATE_TAGS[state]}
 
 
 @bp.app_template_global()
