@@ -16,6 +16,7 @@ from seqf.main.forms import LanguageForm, ProfileForm
 from seqf.models import Membership
 from seqf.security import client_address, safe_next, too_many_failures
 from seqf.services import accounts, login_attempts, round_notices, rounds, sessions, tokens
+from seqf.services import reviews as review_service
 from seqf.web import Refused, attempt
 
 
@@ -56,6 +57,7 @@ def dashboard():
                            answered=rounds.answered_areas([resp.id for _r, resp in open_rounds if resp]),
                            area_counts={r.id: len(rounds.round_areas(r)) for r, _resp in open_rounds},
                            led_rounds=round_notices.led_open_rounds(current_user),
+                           dashboard_reviews=review_service.in_progress_for(current_user),
                            results_notices=round_notices.results_notices(current_user))
 
 

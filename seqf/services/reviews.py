@@ -510,3 +510,9 @@ def leads_anything(user: User) -> bool:
         cache[user.id] = db.session.scalar(sa.select(Membership.id).where(
             Membership.user_id == user.id, Membership.role.in_(LEADING_ROLES)).limit(1)) is not None
     return cache[user.id]
+
+
+def in_progress_for(user: User, limit: int = 6) -> list[Review]:
+    """For *My overview*: the caller's reviews that are not published yet (the list's first few)."""
+    unfinished = (ReviewState.due, ReviewState.planned, ReviewState.drafting, ReviewState.comment_round)
+    return list(db.session.scalars(reviews_for(user).where(Review.state.in_(unfinished)).limit(limit)))

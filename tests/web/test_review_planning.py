@@ -609,3 +609,16 @@ def test_a_change_in_the_browser_racing_a_cancel_never_fails_with_500(app, cast,
         codes = sorted(r.status_code for r in results)
         assert codes in ([302, 302], [302, 404]), codes
         assert count(Review) == 0
+
+
+def test_my_overview_lists_the_reviews_in_progress(client, auth, cast):
+    """A revisor belongs to no organisation: the overview shows their reviews, not "ask to be invited"."""
+    review = plan(cast)
+    finished = make_review(cast.org, cast.lead, state=ReviewState.decided, starts_in_days=-400)
+    auth.login(cast.lead)
+    page = text(client.get("/dashboard"))
+    assert f"/reviews/{review.id}" in page and f"/reviews/{finished.id}\"" not in page
+    assert "ikke medlem av noen organisasjon" not in page and "Pågående revisjoner" in page
+    auth.logout()
+    auth.login(cast.staff[0])
+    assert f"/reviews/{review.id}" not in text(client.get("/dashboard"))
