@@ -39,6 +39,7 @@ def _register(state) -> None:
     app.add_template_global(mode_label, "mode_label")
     app.add_template_global(state_label, "review_state_label")
     app.add_template_global(_shows_reviews, "shows_reviews_menu")
+    app.add_template_global(lambda review: review_guards.sees_overview(review, current_user), "sees_review_overview")
     add_entry("reviews.index", _l("Reviews"), _oversees_or_leads)
 
 

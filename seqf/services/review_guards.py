@@ -61,6 +61,11 @@ def require_overview(review: Review, user: User) -> set[str]:
     return roles
 
 
+def sees_overview(review: Review, user: User) -> bool:
+    """For links: would ``require_overview`` let the caller in?"""
+    return bool(review_roles(review, user) & ({"coordinator"} | REVISOR_ROLES | LEADER_ROLES))
+
+
 def require_revisor(review: Review, user: User) -> set[str]:
     """Package, agenda, notes and findings: the assigned revisors only; anyone else gets 404."""
     roles = review_roles(review, user)

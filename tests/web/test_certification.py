@@ -549,3 +549,15 @@ def test_certificate_pdf_in_english_when_the_leaders_chose_english(client, auth,
     auth.login(cast.coordinator)
     _pages, body = _pdf_text(client.get(f"/certificates/{cert.id}/certificate.pdf").data)
     assert "Certificate" in body and "May 15, 2033" in body and "Withdrawn" in body
+
+
+def test_staff_reach_the_report_from_the_certificate_but_not_the_overview(client, auth, cast):
+    review, cert = _approve(cast)
+    auth.login(cast.staff[0])
+    page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert f'href="/reviews/{review.id}/report"' in page and f'href="/reviews/{review.id}"' not in page
+    assert client.get(f"/reviews/{review.id}/report").status_code == 200
+    auth.logout()
+    auth.login(cast.leader)
+    page = client.get(f"/certificates/{cert.id}").get_data(as_text=True)
+    assert f'href="/reviews/{review.id}"' in page
