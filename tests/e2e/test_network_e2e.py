@@ -58,6 +58,8 @@ def test_coordinator_register_calendar_and_leader_trend(browser, live_server, ne
     try:
         log_in(page, "kari@example.no")
         page.click("nav[aria-label] a[href='/network']")
+        page.wait_for_url("**/network")
+        page.wait_for_load_state("load")
         assert path_of(page) == "/network"
         assert page.locator("tbody tr").count() == 4
         _check(page, f"network-register-{suffix}")
@@ -67,9 +69,13 @@ def test_coordinator_register_calendar_and_leader_trend(browser, live_server, ne
         rows = page.locator("tbody tr")
         assert rows.count() == 1 and "Arbeid og Vekst AS" in rows.inner_text()
         page.click("a[href^='/network/calendar']")
+        page.wait_for_url("**/network/calendar**")
+        page.wait_for_load_state("load")  # the check measures the laid-out page, not one half-loaded
         assert path_of(page) == "/network/calendar"
         _check(page, f"network-calendar-{suffix}")
         page.click("a[href^='/network/workload']")
+        page.wait_for_url("**/network/workload**")
+        page.wait_for_load_state("load")
         _check(page, f"network-workload-{suffix}")
     finally:
         context.close()
