@@ -12,7 +12,6 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from seqf import clock, permissions, workflow
 from seqf.certificates import certificate_dates
@@ -33,12 +32,8 @@ add_entry("certification.organisation_certificates", _l("Certificates"), permiss
 
 
 @bp.app_template_global()
-def review_overview_url(review: Review) -> str | None:
-    """The review's overview page (the planning pages), or None while that page does not exist."""
-    try:
-        return url_for("reviews.overview", review_id=review.id)
-    except BuildError:
-        return None
+def review_overview_url(review: Review) -> str:
+    return url_for("reviews.overview", review_id=review.id)
 
 
 @bp.app_template_global()

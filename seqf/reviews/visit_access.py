@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import abort
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from seqf.models import Review
-from seqf.reviews import bp
 from seqf.services import review_guards, review_package
 from seqf.services.errors import Forbidden, NotFound
 
@@ -41,11 +39,3 @@ def overview_review(review_id: int) -> tuple[Review, set[str]]:
     except Forbidden as exc:
         abort(403, description=exc.message)
 
-
-@bp.app_template_global()
-def visit_overview_url(review_id: int) -> str | None:
-    """The review's overview page (another slice's route), or None while it is not registered."""
-    try:
-        return url_for("reviews.overview", review_id=review_id)
-    except BuildError:
-        return None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from werkzeug.routing import BuildError
 
 from seqf import clock, ticks
 from seqf.extensions import db
@@ -33,11 +32,7 @@ VISIT_NOTICE_DAYS = 14
 
 
 def _review_link(review: Review) -> str:
-    """The review's overview page (the planning slice's), or the certificate it follows up."""
-    try:
-        return external_url("reviews.overview", review_id=review.id)
-    except BuildError:
-        return external_url("certification.certificate", certificate_id=review.certificate_id)
+    return external_url("reviews.overview", review_id=review.id)
 
 
 def _send(key: str, users: list[User], template: str, **context) -> int:
