@@ -25,6 +25,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from seqf.audit_texts import MESSAGES as PLAN_MESSAGES
 from seqf.labels import role_label
 
 FIELD_LABELS = {
@@ -210,6 +211,7 @@ MESSAGES: dict[str, object] = {
     "review.slot_deleted": _l("Deleted a time slot of the visit agenda (%(day)s %(starts_at)s–%(ends_at)s)"),
     "review.note_saved": _l("Saved the note of a visit time slot (%(day)s %(starts_at)s)"),
 }
+MESSAGES.update(PLAN_MESSAGES)  # the action plan keeps its messages in seqf/audit_texts/
 
 
 def event_text(event) -> str:

@@ -115,6 +115,7 @@ def load_all(directory: str | Path) -> dict[str, Workflow]:
 
 def _import_guards() -> None:
     """Guards live beside the services that own the objects; importing registers them."""
+    import seqf.services.plan_guards  # noqa: F401
     import seqf.services.review_guards  # noqa: F401
     import seqf.services.round_guards  # noqa: F401
     import seqf.services.round_removal  # noqa: F401

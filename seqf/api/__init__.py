@@ -9,4 +9,18 @@ csrf.exempt(bp)
 
 import seqf.api.evidence  # noqa: E402,F401 - evidence API
 import seqf.api.rounds  # noqa: E402,F401 - rounds API
-from seqf.api import certificates, findings, instruments, network, openapi, people, review_visit, reviews, tokens  # noqa: E402,F401 - issue 7  # noqa: E402,F401
+from seqf.api import (  # noqa: E402,F401 - issue 7  # noqa: E402,F401  # noqa: E402,F401 - issue 8
+    calendar,
+    certificates,
+    findings,
+    goals,
+    instruments,
+    meetings,
+    network,
+    openapi,
+    people,
+    plan_follow_up,
+    review_visit,
+    reviews,
+    tokens,
+)

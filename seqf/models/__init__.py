@@ -8,7 +8,10 @@ from seqf.models.enums import (
     Decision,
     FollowUpOutcome,
     GlobalRole,
+    GoalHealth,
+    GoalState,
     MailState,
+    MeetingState,
     MemberRole,
     ResponseState,
     ReviewKind,
@@ -16,18 +19,53 @@ from seqf.models.enums import (
     ReviewState,
     RevisorRole,
     RoundState,
+    TaskState,
     TokenPurpose,
 )
 from seqf.models.evidence import Evidence, EvidenceFile, EvidenceTag
 from seqf.models.instruments import Instrument, OwnArea
 from seqf.models.mail import OutboxMessage
 from seqf.models.organisations import Membership, Organisation
+from seqf.models.plans import (
+    Absence,
+    CalendarFeed,
+    Goal,
+    GoalReviewComment,
+    GoalUpdate,
+    Meeting,
+    MeetingChange,
+    MeetingSeries,
+    Recommendation,
+    Task,
+    goal_evidence,
+    goal_recommendations,
+    meeting_attendees,
+    series_participants,
+)
 from seqf.models.reviews import Certificate, ReportVersion, Review, ReviewComment, ReviewRevisor, VisitSlot
 from seqf.models.rounds import Response, Round, RoundParticipant, RoundSnapshot
 from seqf.models.sessions import FailedLogin, LoginSession
 from seqf.models.tokens import ApiToken, OneTimeToken
 
 __all__ = [
+    "Absence",
+    "CalendarFeed",
+    "Goal",
+    "GoalHealth",
+    "GoalReviewComment",
+    "GoalState",
+    "GoalUpdate",
+    "Meeting",
+    "MeetingChange",
+    "MeetingSeries",
+    "MeetingState",
+    "Recommendation",
+    "Task",
+    "TaskState",
+    "goal_evidence",
+    "goal_recommendations",
+    "meeting_attendees",
+    "series_participants",
     "Certificate",
     "Decision",
     "FollowUpOutcome",

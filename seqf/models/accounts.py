@@ -22,6 +22,8 @@ class User(UserMixin, TimestampMixin, Base):
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     language: so.Mapped[str] = so.mapped_column(sa.String(5), default="nb")
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # the monthly action-plan digest (opt-out on the profile)
+    digest: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     # bumped on password change and deactivation (kept for compatibility; login_sessions decide)
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)

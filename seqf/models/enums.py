@@ -88,3 +88,26 @@ class FollowUpOutcome(enum.StrEnum):
 class Decision(enum.StrEnum):
     approved = "approved"
     not_approved = "not_approved"
+
+
+class GoalState(enum.StrEnum):
+    active = "active"
+    paused = "paused"  # set aside for now: frees its place among the six
+    achieved = "achieved"
+    dropped = "dropped"
+
+
+class GoalHealth(enum.StrEnum):
+    on_track = "on_track"
+    at_risk = "at_risk"
+    off_track = "off_track"
+
+
+class TaskState(enum.StrEnum):
+    open = "open"
+    done = "done"
+
+
+class MeetingState(enum.StrEnum):
+    open = "open"  # minutes may be written
+    approved = "approved"  # minutes approved at a later meeting: locked

@@ -24,7 +24,7 @@ from seqf import clock, workflow
 from seqf.extensions import db
 from seqf.models import MemberRole, ReportVersion, Review, ReviewKind, User
 from seqf.reports import review_report
-from seqf.services import audit, locks, mail, review_scope
+from seqf.services import audit, locks, mail, recommendations, review_scope
 from seqf.services.assessments import MAX_TEXT
 from seqf.services.errors import RuleViolation
 from seqf.services.findings import findings_of
@@ -71,6 +71,7 @@ def _freeze(actor: User, review: Review, number: int, reason: str = "") -> Repor
                             content=content)
     db.session.add(version)
     db.session.flush()
+    recommendations.materialise(review, version)
     return version
 
 

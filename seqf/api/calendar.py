@@ -1,0 +1,1 @@
+"""API: calendar (issue 8)."""

@@ -1,0 +1,1 @@
+"""API: goals (issue 8)."""

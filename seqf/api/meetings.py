@@ -1,0 +1,1 @@
+"""API: meetings (issue 8)."""

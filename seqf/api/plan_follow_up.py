@@ -1,0 +1,1 @@
+"""API: plan_follow_up (issue 8)."""

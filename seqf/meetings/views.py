@@ -1,0 +1,1 @@
+"""Meeting pages (issue 8, slice "meetings")."""

@@ -1,0 +1,1 @@
+"""Plan, goal and task pages (issue 8, slice "goals")."""
