@@ -96,3 +96,33 @@ def test_an_update_sets_the_goals_health_without_touching_its_version(cast):
     with pytest.raises(Forbidden):
         goal_updates.add_update(cast.viewer, goal, "on_track", "")
     db.session.rollback()
+
+
+def test_the_timeline_shows_updates_and_task_changes_newest_first(cast):
+    from seqf.services.goal_timeline import timeline
+
+    goal = add_goal(cast)
+    task = add_task(cast, goal)
+    goal_updates.add_update(cast.leader, goal, "off_track", "Venter på NAV")
+    tasks.set_state(cast.staff[0], task, "done", task.version)
+    db.session.commit()
+    kinds = [e.kind for e in timeline(goal)]
+    assert set(kinds) == {"goal.created", "task.created", "update", "task.done"}
+    assert kinds.index("goal.created") > kinds.index("task.created")
+
+
+def test_the_next_meeting_skips_a_cancelled_date_and_follows_a_moved_one(cast):
+    import datetime as dt
+
+    from seqf import clock
+    from seqf.models import MeetingChange, MeetingSeries
+    from seqf.services import meeting_calendar
+
+    today = clock.today()
+    series = MeetingSeries(organisation_id=cast.org.id, title="Ledermøte", interval_days=14, first_on=today)
+    series.changes = [MeetingChange(planned_on=today, cancelled=True),
+                      MeetingChange(planned_on=today + dt.timedelta(days=14), moved_to=today + dt.timedelta(days=15))]
+    db.session.add(series)
+    db.session.commit()
+    nxt = meeting_calendar.next_meeting(cast.org.id, today)
+    assert (nxt.planned_on, nxt.held_on) == (today + dt.timedelta(days=14), today + dt.timedelta(days=15))

@@ -1,0 +1,59 @@
+"""A goal's timeline: progress updates, task changes, state changes and linked evidence, newest first.
+
+Read from the rows themselves (updates, evidence links) and from the audit events of the goal and
+its tasks — every change is audited already, so the timeline needs no table of its own. The goal
+page shows it whole; the follow-up review shows the part since the previous review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from seqf.extensions import db
+from seqf.models import AuditEvent, Evidence, Goal, GoalUpdate, Task, User, goal_evidence
+
+# audit actions shown on the timeline (the others — e.g. the workflow's own transition events —
+# repeat what these say)
+SHOWN = ("goal.created", "goal.edited", "goal.state_changed", "task.created", "task.edited", "task.done",
+         "task.reopened")
+
+
+@dataclass
+class Entry:
+    at: dt.datetime
+    kind: str  # "update", "evidence", or an audit action from SHOWN
+    actor: User | None = None
+    update: GoalUpdate | None = None
+    evidence: Evidence | None = None
+    event: AuditEvent | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def timeline(goal: Goal, since: dt.datetime | None = None, limit: int = 500) -> list[Entry]:
+    """Entries after ``since`` (all when None), newest first, at most ``limit``. Four queries."""
+    updates = sa.select(GoalUpdate).where(GoalUpdate.goal_id == goal.id).options(
+        sa.orm.joinedload(GoalUpdate.author))
+    task_ids = sa.select(Task.id).where(Task.goal_id == goal.id).scalar_subquery()
+    events = sa.select(AuditEvent).where(
+        AuditEvent.organisation_id == goal.organisation_id, AuditEvent.action.in_(SHOWN),
+        sa.or_(sa.and_(AuditEvent.object_type == "goal", AuditEvent.object_id == goal.id),
+               sa.and_(AuditEvent.object_type == "task", AuditEvent.object_id.in_(task_ids)))
+    ).options(sa.orm.joinedload(AuditEvent.actor))
+    linked = (sa.select(Evidence, goal_evidence.c.linked_at, User)
+              .join(goal_evidence, goal_evidence.c.evidence_id == Evidence.id)
+              .outerjoin(User, User.id == goal_evidence.c.linked_by_id)
+              .where(goal_evidence.c.goal_id == goal.id))
+    if since is not None:
+        updates = updates.where(GoalUpdate.created_at > since)
+        events = events.where(AuditEvent.at > since)
+        linked = linked.where(goal_evidence.c.linked_at > since)
+    entries = [Entry(u.created_at, "update", u.author, update=u) for u in db.session.scalars(updates)]
+    entries += [Entry(e.at, e.action, e.actor, event=e, data=e.data or {})
+                for e in db.session.scalars(events.order_by(AuditEvent.at.desc()).limit(limit))]
+    entries += [Entry(at, "evidence", who, evidence=ev) for ev, at, who in db.session.execute(linked)]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
