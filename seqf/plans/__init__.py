@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("plans", __name__)
 
-from seqf.plans import views_exports, views_goals  # noqa: E402,F401
+from seqf.plans import demo, views_exports, views_goals  # noqa: E402,F401
