@@ -53,6 +53,16 @@ def acting_owner(goal: Goal, day: dt.date | None = None) -> User:
 MAX_DAYS = 366 * 2  # a single absence longer than two years is almost certainly a typo
 
 
+def merge_into(periods: list[tuple[dt.date, dt.date]], start: dt.date,
+               end: dt.date) -> tuple[tuple[dt.date, dt.date], list[int]]:
+    """The period ``start``–``end`` joined with every period of ``periods`` it overlaps or touches
+    (the day after or before); returns the joined period and the indexes of the periods absorbed."""
+    absorbed = [i for i, (a, b) in enumerate(periods)
+                if a <= end + dt.timedelta(days=1) and b >= start - dt.timedelta(days=1)]
+    return ((min([start, *(periods[i][0] for i in absorbed)]), max([end, *(periods[i][1] for i in absorbed)])),
+            absorbed)
+
+
 def can_record_for(actor: User, user: User) -> bool:
     """A member records their own; an org admin or leader for a member of their organisation."""
     if actor.id == user.id:
@@ -111,15 +121,15 @@ def record_absence(actor: User, user: User, starts_on, ends_on) -> Absence:
     if not can_record_for(actor, user):
         raise Forbidden(_("You can only record absences for yourself or for members of an organisation you lead."))
     start, end = check_dates(starts_on, ends_on)
-    touching = list(db.session.scalars(sa.select(Absence).where(
+    near = list(db.session.scalars(sa.select(Absence).where(
         Absence.user_id == user.id, Absence.starts_on <= end + dt.timedelta(days=1),
         Absence.ends_on >= start - dt.timedelta(days=1)).order_by(Absence.starts_on, Absence.id)))
-    if touching:
-        kept = touching[0]
-        kept.starts_on = min([start, *(a.starts_on for a in touching)])
-        kept.ends_on = max([end, *(a.ends_on for a in touching)])
-        for other in touching[1:]:
-            db.session.delete(other)
+    (start, end), absorbed = merge_into([(a.starts_on, a.ends_on) for a in near], start, end)
+    if absorbed:
+        kept = near[absorbed[0]]
+        kept.starts_on, kept.ends_on = start, end
+        for i in absorbed[1:]:
+            db.session.delete(near[i])
         absence = kept
     else:
         absence = Absence(user_id=user.id, starts_on=start, ends_on=end, created_by_id=actor.id)
