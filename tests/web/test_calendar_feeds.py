@@ -12,7 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from seqf.extensions import db
-from seqf.models import CalendarFeed, Membership, MeetingChange, MeetingSeries, TaskState
+from seqf.models import CalendarFeed, MeetingChange, MeetingSeries, Membership, TaskState
 from tests.web.cert_helpers import freeze
 from tests.web.helpers import count
 from tests.web.plan_helpers import add_goal, add_task, plan_cast
