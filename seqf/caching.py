@@ -13,11 +13,15 @@ from flask import Flask, Response, request
 
 # the same bytes for every caller: the static files and the public OpenAPI document
 SHAREABLE = frozenset({"static", "api.openapi_document"})
+# one person's answer that a calendar app may keep briefly: the view sets ``private, max-age=…``
+PRIVATE_CACHEABLE = frozenset({"calendar.feed"})
 
 
 def register_no_store(app: Flask) -> None:
     @app.after_request
     def no_store(response: Response) -> Response:
+        if request.endpoint in PRIVATE_CACHEABLE and response.status_code == 200:
+            return response
         if request.endpoint not in SHAREABLE:
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -29,6 +29,7 @@ def job(name: str) -> Callable:
 
 def _register_jobs() -> None:
     """Jobs live beside the services they serve; importing them registers them."""
+    import seqf.services.plan_reminders  # noqa: F401
     import seqf.services.review_reminders  # noqa: F401
     import seqf.services.rounds  # noqa: F401
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import AnyOf
 
 from seqf.text import NAME_FILTERS, name_validators
@@ -16,6 +16,7 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), filters=NAME_FILTERS, validators=name_validators(120),
                        render_kw={"autocomplete": "name"})
     language = SelectField(_l("Language"))
+    digest = BooleanField(_l("Monthly action plan digest"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

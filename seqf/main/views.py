@@ -71,6 +71,7 @@ def profile():
             attempt(form, lambda: accounts.set_language(current_user, form.language.data))
         except Refused:
             return _profile_page(form, ChangePasswordForm(), 422)
+        current_user.digest = bool(form.digest.data)  # the monthly action-plan digest (opt-out)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("main.profile"))
     return _profile_page(form, ChangePasswordForm(), 422 if request.method == "POST" else 200)
