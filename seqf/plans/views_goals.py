@@ -29,7 +29,7 @@ from seqf.services import absences, goal_evidence, goal_summary, goal_timeline, 
 from seqf.services import goals as goal_service
 from seqf.services import instruments as instrument_service
 from seqf.services import recommendations as recommendation_service
-from seqf.services.errors import NotFound
+from seqf.services.errors import NotFound, ServiceError
 from seqf.web import Refused, attempt
 
 STATE_LABELS = {"active": _l("Active"), "paused": _l("Paused"), "achieved": _l("Achieved"), "dropped": _l("Dropped")}
@@ -250,12 +250,12 @@ def goal_state(goal_id: int):
     try:
         attempt(form, lambda: goal_service.change_state(current_user, goal, transition, form.version.data,
                                                          form.reason.data or ""))
-    except Refused:
+    except Refused as refused:
         db.session.rollback()
         goal = _goal(goal_id)
-        form.version.data = goal.version
-        return _goal_page(goal, 422 if transition != "drop" or form.reason.errors else 409, state_form=form,
-                          confirm=transition)
+        stale = isinstance(refused.__cause__, goal_service.StaleGoal)
+        form.version.data = goal.version  # asked again, now based on what is stored
+        return _goal_page(goal, 409 if stale else 422, state_form=form, confirm=transition)
     db.session.commit()
     flash(_("The goal is now: %(state)s.", state=STATE_LABELS[goal.state.value]), "success")
     return redirect(url_for("plans.goal", goal_id=goal_id))
@@ -355,11 +355,7 @@ def task_state(task_id: int):
             flash(_("Someone else changed “%(title)s” meanwhile. Check it and tap again.", title=task.title),
                   "error")
         return redirect(_back(task))
-    except Exception as exc:  # noqa: BLE001 - a refused tap is a message, never a 500
-        from seqf.services.errors import ServiceError
-
-        if not isinstance(exc, ServiceError):
-            raise
+    except ServiceError as exc:
         db.session.rollback()
         if exc.status == 403:
             abort(403, description=exc.message)

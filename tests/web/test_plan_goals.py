@@ -257,3 +257,17 @@ def test_make_this_a_goal_from_the_report(cast, client, auth, make_user):
     auth.login(cast.staff[1])
     staff_page = client.get(f"/reviews/{review.id}/report")
     assert staff_page.status_code != 200 or link not in staff_page.get_data(as_text=True)
+
+
+def test_a_stale_state_change_is_asked_again_with_the_stored_version(cast, client, auth):
+    goal = add_goal(cast)
+    goal_service.edit_goal(cast.org_admin, goal, 1, {"title": "Endret av en annen"})
+    db.session.commit()
+    auth.login(cast.leader)
+    stale = client.post(f"/goals/{goal.id}/state", data={"transition": "achieve", "version": "1", "confirm": "yes"})
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert 'id="confirm-h"' in html and 'name="version" value="2"' in html
+    assert refresh(goal).state == GoalState.active
+    done = client.post(f"/goals/{goal.id}/state", data={"transition": "achieve", "version": "2", "confirm": "yes"})
+    assert done.status_code == 302 and refresh(goal).state == GoalState.achieved
