@@ -271,3 +271,26 @@ def test_a_stale_state_change_is_asked_again_with_the_stored_version(cast, clien
     assert refresh(goal).state == GoalState.active
     done = client.post(f"/goals/{goal.id}/state", data={"transition": "achieve", "version": "2", "confirm": "yes"})
     assert done.status_code == 302 and refresh(goal).state == GoalState.achieved
+
+
+#          leader org_admin staff viewer outsider coordinator
+MATRIX = {
+    "/organisations/{org}/plan":      [200, 200, 200, 200, 404, 200],
+    "/organisations/{org}/goals/new": [200, 200, 403, 403, 404, 403],
+    "/goals/{goal}":                  [200, 200, 200, 200, 404, 200],
+    "/goals/{goal}/edit":             [200, 200, 200, 403, 404, 403],  # staff[0] is the deputy
+    "/tasks/{task}/edit":             [200, 200, 200, 403, 404, 403],  # staff[0] is the assignee (note)
+}
+
+
+@pytest.mark.parametrize("path", list(MATRIX))
+def test_access_matrix_of_the_plan_pages(cast, client, auth, path):
+    goal = add_goal(cast)
+    task = add_task(cast, goal)
+    url = path.format(org=cast.org.id, goal=goal.id, task=task.id)
+    assert client.get(url).status_code == 302  # anonymous: to the log-in page
+    people = [cast.leader, cast.org_admin, cast.staff[0], cast.viewer, cast.outsider, cast.coordinator]
+    for person, expected in zip(people, MATRIX[path], strict=True):
+        auth.login(person)
+        assert client.get(url).status_code == expected, (person.name, url)
+        auth.logout()
