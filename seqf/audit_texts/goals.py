@@ -11,6 +11,7 @@ MESSAGES = {
     "goal.pause": _l("Paused a goal"),
     "goal.resume": _l("Resumed a goal"),
     "goal.reopen": _l("Reopened a goal"),
+    "goal.evidence_linked": _l("Linked evidence to the goal “%(title)s”"),
     "goal.state_changed": _l("Changed the state of the goal “%(title)s”"),
     "task.created": _l("Added the task “%(title)s”"),
     "task.edited": _l("Changed the task “%(title)s”"),

@@ -17,6 +17,7 @@ from seqf.models import Membership
 from seqf.security import client_address, safe_next, too_many_failures
 from seqf.services import accounts, login_attempts, round_notices, rounds, sessions, tokens
 from seqf.services import reviews as review_service
+from seqf.services import tasks as plan_tasks
 from seqf.web import Refused, attempt
 
 
@@ -58,7 +59,8 @@ def dashboard():
                            area_counts={r.id: len(rounds.round_areas(r)) for r, _resp in open_rounds},
                            led_rounds=round_notices.led_open_rounds(current_user),
                            dashboard_reviews=review_service.in_progress_for(current_user),
-                           results_notices=round_notices.results_notices(current_user))
+                           results_notices=round_notices.results_notices(current_user),
+                           my_tasks=plan_tasks.open_tasks_for(current_user))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
