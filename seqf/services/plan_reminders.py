@@ -86,7 +86,7 @@ def task_reminders(today: dt.date | None = None) -> int:
                 recipient, covering = db.session.get(User, acting), True
         queued += _queue(f"plan-task-reminder:{task.id}:{task.due_on.isoformat()}:{recipient.id}", recipient,
                          "plan_task_reminder", task=task, covering=covering, days=(task.due_on - today).days,
-                         link=external_url("main.dashboard"))
+                         link=external_url("plans.goal", goal_id=task.goal_id))
     return queued
 
 
@@ -113,7 +113,7 @@ def stale_goal_alerts(today: dt.date | None = None) -> int:
         for user in recipients.values():
             queued += _queue(f"plan-goal-stale:{goal.id}:{since.isoformat()}:{period}:{user.id}", user,
                              "plan_goal_stale", goal=goal, since=since, weeks=(today - since).days // 7,
-                             acting=acting, link=external_url("organisations.overview", org_id=goal.organisation_id))
+                             acting=acting, link=external_url("plans.goal", goal_id=goal.id))
     return queued
 
 
