@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from seqf.api.round_schemas import Body, IsoDate
+from seqf.api.round_schemas import Body, Id, IsoDate
 
 SeriesTitle = Annotated[str, StringConstraints(max_length=1000)]
 Clock = Annotated[str, StringConstraints(max_length=8)]
@@ -23,7 +23,7 @@ class MeetingSeriesIn(Body):
     duration_minutes: int = 60
     place: Annotated[str, StringConstraints(max_length=1000)] = ""
     video_url: Annotated[str, StringConstraints(max_length=2000)] = ""
-    participant_ids: Annotated[list[int], Field(max_length=500)] | None = None
+    participant_ids: Annotated[list[Id], Field(max_length=500)] | None = None
 
 
 class MeetingSeriesPatch(Body):
@@ -36,7 +36,7 @@ class MeetingSeriesPatch(Body):
     duration_minutes: int | None = None
     place: Annotated[str, StringConstraints(max_length=1000)] | None = None
     video_url: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    participant_ids: Annotated[list[int], Field(max_length=500)] | None = None
+    participant_ids: Annotated[list[Id], Field(max_length=500)] | None = None
 
 
 class MeetingChangeIn(Body):
@@ -56,11 +56,11 @@ class MeetingMinutesIn(Body):
 
 
 class MeetingAttendeesIn(Body):
-    user_ids: Annotated[list[int], Field(max_length=500)]
+    user_ids: Annotated[list[Id], Field(max_length=500)]
 
 
 class MeetingApproveIn(Body):
-    in_meeting_id: int
+    in_meeting_id: Id
 
 
 class MeetingPersonOut(BaseModel):

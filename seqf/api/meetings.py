@@ -7,8 +7,8 @@ next meeting of the same series, after which they are locked (409 ``locked``).
 
 ``POST /meeting-series/{id}/meetings {"held_on"}`` opens the occurrence held on that day (after
 moves); a day without a meeting of the series is refused (422 ``not_a_meeting_day``), no extra
-occurrence is made up. Opening the same occurrence twice returns the same meeting (201 the first
-time, 200 after).
+occurrence is made up. Opening the same occurrence twice returns the same meeting (201 both times:
+the answer is "this is the meeting of that day", whoever opened it first).
 """
 
 from __future__ import annotations
@@ -130,11 +130,9 @@ def meeting_series_change(series_id: int, body: s.MeetingChangeIn):
            summary="Open the meeting held on a day (generates the agenda; the same meeting if already open)")
 def meeting_open(series_id: int, body: s.MeetingOpenIn):
     series = _series(series_id)
-    meeting, created = service.open_held_on(current_api_user(), series, body.held_on)
+    meeting, _created = service.open_held_on(current_api_user(), series, body.held_on)
     db.session.commit()
-    response = jsonify(meeting_out(meeting))
-    response.status_code = 201 if created else 200
-    return response
+    return meeting_out(meeting)
 
 
 @operation("/meetings/<int:meeting_id>", tag="meetings", response=s.MeetingOut, errors=(404,),
@@ -161,8 +159,9 @@ def meeting_minutes(meeting_id: int, body: s.MeetingMinutesIn):
         service.save_minutes(current_api_user(), meeting, body.markdown, body.version)
     except service.StaleMinutes as exc:
         db.session.rollback()
+        current = meeting_out(_meeting(meeting_id))  # what is stored now, in this operation's shape
         response = jsonify({"error": {"code": exc.code, "message": exc.message, "fields": exc.fields,
-                                      "current": {"markdown": exc.current, "version": exc.current_version}}})
+                                      "current": current}})
         response.status_code = 409
         return response
     db.session.commit()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 HEALTH = {"on_track": _l("On track"), "at_risk": _l("At risk"), "off_track": _l("Off track")}
@@ -27,7 +30,18 @@ def coming_label(code: str) -> str:
     return str(COMING.get(code, code))
 
 
+def day(value: str | None) -> str:
+    """An ISO date or timestamp from the stored agenda, as a date in the reader's language."""
+    if not value:
+        return ""
+    try:
+        return format_date(dt.date.fromisoformat(str(value)[:10]), "medium")
+    except ValueError:
+        return str(value)
+
+
 def register(app) -> None:
+    app.add_template_global(day, "meeting_day")
     app.add_template_global(health_label, "meeting_health_label")
     app.add_template_global(change_label, "meeting_change_label")
     app.add_template_global(coming_label, "meeting_coming_label")

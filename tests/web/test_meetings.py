@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seqf import clock
 from seqf.extensions import db
-from seqf.models import GoalUpdate, Meeting, MeetingState, Task
+from seqf.models import GoalUpdate, Meeting, MeetingChange, MeetingSeries, MeetingState, Task
 from seqf.services import meetings as service
 from tests.web.meeting_helpers import add_series, open_on
 from tests.web.plan_helpers import add_goal, plan_cast
@@ -172,3 +174,32 @@ def test_print_and_pdf(client, auth, cast):
     auth.login(cast.outsider)
     assert client.get(f"/meetings/{meeting.id}").status_code == 404
     assert client.get(f"/meetings/{meeting.id}.pdf").status_code == 404
+
+
+@settings(max_examples=60, deadline=None)
+@given(interval=st.integers(1, 30), offsets=st.lists(st.tuples(st.integers(0, 20), st.integers(-5, 5)), max_size=4),
+       cancelled=st.sets(st.integers(0, 20), max_size=3))
+def test_held_on_maps_back_to_its_planned_date(interval, offsets, cancelled):
+    """Whatever is moved or cancelled, the day an occurrence is held names that occurrence (the API's
+    ``held_on``) unless two meetings of the series fall on the same day."""
+    first = dt.date(2027, 1, 4)
+    changes = {}
+    for index, shift in offsets:
+        planned = first + dt.timedelta(days=interval * index)
+        changes[planned] = MeetingChange(planned_on=planned, moved_to=planned + dt.timedelta(days=shift),
+                                         cancelled=False)
+    for index in cancelled:
+        planned = first + dt.timedelta(days=interval * index)
+        changes[planned] = MeetingChange(planned_on=planned, moved_to=None, cancelled=True)
+    series = MeetingSeries(first_on=first, interval_days=interval, changes=list(changes.values()))
+    held = {}
+    for index in range(21):
+        planned = first + dt.timedelta(days=interval * index)
+        day = service.held_on_of(series, planned)
+        if day is not None:
+            held.setdefault(day, []).append(planned)
+    for day, planned in held.items():
+        if len(planned) == 1 and day >= first:
+            assert service.occurrence_held_on(series, day) == planned[0]
+        if day >= first and any(p in changes and changes[p].cancelled for p in planned):
+            raise AssertionError("a cancelled meeting is held")
