@@ -1,1 +1,426 @@
-"""Meeting pages (issue 8, slice "meetings")."""
+"""Meeting pages (issue 8, slice "meetings"): the organisation's series and meetings, one series
+with its next dates (move or cancel one, edit the series), opening a meeting, the shared-screen
+meeting page (goals one by one, updates and tasks on the spot, minutes, attendees, approval of the
+previous minutes), and agenda + minutes for print and as PDF.
+
+Every member reads; leaders create and change series; the series' participants and the leaders
+run a meeting. Someone who may not read the organisation's plan gets 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy.orm as so
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from seqf import clock, workflow
+from seqf.extensions import db
+from seqf.meetings import bp, labels
+from seqf.meetings.forms import (
+    ApproveForm,
+    AttendeesForm,
+    ChangeForm,
+    MinutesForm,
+    OpenForm,
+    SeriesForm,
+    TaskForm,
+    UpdateForm,
+)
+from seqf.models import Goal, GoalState, Meeting, MeetingState, Task
+from seqf.reports.meeting_pdf import meeting_filename, meeting_pdf
+from seqf.services import goal_updates, meeting_calendar, plan_guards
+from seqf.services import meetings as service
+from seqf.services import tasks as task_service
+from seqf.services.errors import ServiceError
+from seqf.services.goals import members
+
+
+def _register(state) -> None:
+    from seqf.organisations.navigation import add_entry
+
+    labels.register(state.app)
+    add_entry("meetings.index", _l("Meetings"), plan_guards.can_read_plan)
+
+
+bp.record_once(_register)
+
+
+def _fail(form, exc: ServiceError) -> int:
+    """Put a service error on the form (field or form message) and flash it; returns the status."""
+    db.session.rollback()
+    placed = False
+    for name, message in exc.fields.items():
+        target = getattr(form, name, None) if form is not None else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*list(target.errors or []), message]
+            placed = True
+    if form is not None and not placed:
+        form.form_errors.append(exc.message)
+    flash(exc.message, "error")
+    return exc.status
+
+
+def _member_choices(org_id: int) -> list[SelectChoice]:
+    return [SelectChoice(u.id, u.name) for u in members(org_id)]
+
+
+# ---------------------------------------------------------------- organisation and series
+
+@bp.route("/organisations/<int:org_id>/meetings")
+@login_required
+def index(org_id: int):
+    organisation = plan_guards.organisation_plan_or_404(org_id, current_user)
+    series = meeting_calendar.series_of(org_id)
+    upcoming = {s.id: meeting_calendar.upcoming(s, 3) for s in series}
+    return render_template("meetings/index.html", organisation=organisation, series=series, upcoming=upcoming,
+                           past=service.meetings_of(org_id), leads=plan_guards.can_lead_plan(current_user, org_id))
+
+
+def _series_form_values(form: SeriesForm) -> dict:
+    return {"title": form.title.data, "interval_days": form.interval_days.data, "first_on": form.first_on.data,
+            "starts_at": form.starts_at.data, "duration_minutes": form.duration_minutes.data,
+            "place": form.place.data, "video_url": form.video_url.data,
+            "participant_ids": form.participant_ids.data or []}
+
+
+@bp.route("/organisations/<int:org_id>/meeting-series/new", methods=["GET", "POST"])
+@login_required
+def new_series(org_id: int):
+    organisation = plan_guards.organisation_plan_or_404(org_id, current_user)
+    if not plan_guards.can_lead_plan(current_user, org_id):
+        abort(403, description=_("Only the organisation's leaders can do this."))
+    form = SeriesForm()
+    form.participant_ids.choices = _member_choices(org_id)
+    if request.method == "GET":
+        form.title.data = _("Leader meeting")
+        form.first_on.data = clock.today().isoformat()
+        form.participant_ids.data = [current_user.id]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            series = service.create_series(current_user, organisation, _series_form_values(form))
+            db.session.commit()
+            flash(_("The meeting series is created."), "success")
+            return redirect(url_for("meetings.series", series_id=series.id))
+        except ServiceError as exc:
+            status = _fail(form, exc)
+    elif request.method == "POST":
+        status = 422
+    return render_template("meetings/series_form.html", organisation=organisation, form=form, series=None), status
+
+
+@bp.route("/meeting-series/<int:series_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_series(series_id: int):
+    series = plan_guards.series_or_404(series_id, current_user)
+    if not plan_guards.can_lead_plan(current_user, series.organisation_id):
+        abort(403, description=_("Only the organisation's leaders can do this."))
+    form = SeriesForm()
+    form.participant_ids.choices = _member_choices(series.organisation_id)
+    if request.method == "GET":
+        form.title.data, form.interval_days.data = series.title, str(series.interval_days)
+        form.first_on.data = series.first_on.isoformat()
+        form.starts_at.data = series.starts_at.strftime("%H:%M") if series.starts_at else ""
+        form.duration_minutes.data = str(series.duration_minutes)
+        form.place.data, form.video_url.data = series.place, series.video_url
+        form.participant_ids.data = [u.id for u in series.participants]
+        form.version.data = str(series.version)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            service.edit_series(current_user, series, version, _series_form_values(form))
+            db.session.commit()
+            flash(_("The meeting series is saved."), "success")
+            return redirect(url_for("meetings.series", series_id=series.id))
+        except ServiceError as exc:
+            status = _fail(form, exc)
+            series = plan_guards.series_or_404(series_id, current_user)
+    elif request.method == "POST":
+        status = 422
+    return render_template("meetings/series_form.html", organisation=series.organisation, form=form,
+                           series=series), status
+
+
+@bp.route("/meeting-series/<int:series_id>")
+@login_required
+def series(series_id: int):
+    series = plan_guards.series_or_404(series_id, current_user)
+    upcoming = meeting_calendar.upcoming(series, 6)
+    opened = {m.planned_on: m for m in db.session.scalars(
+        db.select(Meeting).where(Meeting.series_id == series.id, Meeting.planned_on.in_(
+            [o.planned_on for o in upcoming])))} if upcoming else {}
+    return render_template("meetings/series.html", organisation=series.organisation, series=series,
+                           upcoming=upcoming, opened=opened, open_form=OpenForm(),
+                           leads=plan_guards.can_lead_plan(current_user, series.organisation_id),
+                           runs=service.may_run(current_user, series),
+                           past=[m for m in service.meetings_of(series.organisation_id) if m.series_id == series.id])
+
+
+@bp.route("/meeting-series/<int:series_id>/occurrences/<planned_on>", methods=["GET", "POST"])
+@login_required
+def change(series_id: int, planned_on: str):
+    series = plan_guards.series_or_404(series_id, current_user)
+    if not plan_guards.can_lead_plan(current_user, series.organisation_id):
+        abort(403, description=_("Only the organisation's leaders can do this."))
+    try:
+        planned = dt.date.fromisoformat(planned_on)
+    except ValueError:
+        abort(404)
+    form = ChangeForm()
+    current = next((c for c in series.changes if c.planned_on == planned), None)
+    if request.method == "GET" and current is not None:
+        form.what.data = "cancel" if current.cancelled else "move"
+        form.moved_to.data = current.moved_to.isoformat() if current.moved_to else ""
+        form.reason.data = current.reason
+    status = 200
+    if form.validate_on_submit():
+        what = form.what.data
+        try:
+            service.change_occurrence(current_user, series, planned,
+                                      moved_to=planned if what == "restore" else form.moved_to.data,
+                                      cancelled=what == "cancel", reason=form.reason.data or "")
+            db.session.commit()
+            flash(_("The meeting is cancelled.") if what == "cancel" else _("The meeting date is saved."), "success")
+            return redirect(url_for("meetings.series", series_id=series.id))
+        except ServiceError as exc:
+            status = _fail(form, exc)
+            series = plan_guards.series_or_404(series_id, current_user)
+    elif request.method == "POST":
+        status = 422
+    return render_template("meetings/change.html", organisation=series.organisation, series=series, form=form,
+                           planned=planned, current=current), status
+
+
+@bp.route("/meeting-series/<int:series_id>/open", methods=["POST"])
+@login_required
+def open_meeting(series_id: int):
+    series = plan_guards.series_or_404(series_id, current_user)
+    form = OpenForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Try again."), "error")
+        return redirect(url_for("meetings.series", series_id=series.id))
+    planned = form.planned_on.data
+    if not planned:
+        nxt = meeting_calendar.upcoming(series, 1)
+        planned = nxt[0].planned_on if nxt else None
+    try:
+        meeting, _created = service.open_meeting(current_user, series, planned)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403, description=exc.message)
+        flash(exc.message, "error")
+        return redirect(url_for("meetings.series", series_id=series_id))
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+
+
+# ---------------------------------------------------------------- the meeting
+
+def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, attendees_form=None,
+                  goal_forms=None, conflict=None, approve_form=None):
+    org_id = meeting.organisation_id
+    choices = _member_choices(org_id)
+    # eager loads: the statement count does not grow with the number of goals and tasks
+    goals = list(db.session.scalars(db.select(Goal).where(Goal.organisation_id == org_id,
+                                                          Goal.state == GoalState.active)
+                                    .options(so.joinedload(Goal.owner),
+                                             so.selectinload(Goal.tasks).joinedload(Task.assignee))
+                                    .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)))
+    forms = {}
+    for goal in goals:
+        update_form, task_form = (goal_forms or {}).get(goal.id, (None, None))
+        update_form = update_form or UpdateForm(prefix=f"u{goal.id}", formdata=None)
+        task_form = task_form or TaskForm(prefix=f"t{goal.id}", formdata=None)
+        task_form.assignee_id.choices = choices
+        forms[goal.id] = (update_form, task_form)
+    if minutes_form is None:
+        minutes_form = MinutesForm(formdata=None)
+        minutes_form.markdown.data = meeting.minutes
+        minutes_form.version.data = str(meeting.minutes_version)
+    if attendees_form is None:
+        attendees_form = AttendeesForm(formdata=None)
+        attendees_form.user_ids.data = [u.id for u in meeting.attendees]
+    attendees_form.user_ids.choices = choices
+    previous = service.previous_meeting(meeting)
+    agenda = meeting.agenda or {}
+    by_goal = {g["id"]: g for g in agenda.get("goals", [])}
+    runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
+    return render_template(
+        "meetings/meeting.html", organisation=meeting.series.organisation, meeting=meeting, series=meeting.series,
+        agenda=agenda, by_goal=by_goal, goals=goals, forms=forms, minutes_form=minutes_form,
+        attendees_form=attendees_form, previous=previous, conflict=conflict, runs=runs,
+        approve_form=approve_form or ApproveForm(formdata=None),
+        may_approve=(previous is not None and previous.state == MeetingState.open
+                     and meeting.state == MeetingState.open
+                     and plan_guards.can_lead_plan(current_user, org_id)),
+        open_tasks={g.id: [t for t in g.tasks if t.state.value == "open"] for g in goals}, today_date=clock.today(),
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@login_required
+def meeting(meeting_id: int):
+    return _meeting_page(plan_guards.meeting_or_404(meeting_id, current_user))
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
+@login_required
+def minutes(meeting_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    form = MinutesForm()
+    if not form.validate_on_submit():
+        form.form_errors.append(_("The form expired. Copy your text, reload the page and save again."))
+        return _meeting_page(meeting, 422, minutes_form=form)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        service.save_minutes(current_user, meeting, form.markdown.data or "", version)
+        db.session.commit()
+    except service.StaleMinutes as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        form.form_errors.append(exc.message)
+        form.version.data = str(exc.current_version)  # saving again keeps what was typed
+        return _meeting_page(meeting, 409, minutes_form=form,
+                             conflict={"text": exc.current, "version": exc.current_version})
+    except ServiceError as exc:
+        status = _fail(form, exc)
+        if "markdown" in exc.fields:
+            form.markdown.errors = [exc.message]
+        meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+        return _meeting_page(meeting, status, minutes_form=form)
+    flash(_("The minutes are saved."), "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#minutes")
+
+
+@bp.route("/meetings/<int:meeting_id>/attendees", methods=["POST"])
+@login_required
+def attendees(meeting_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    form = AttendeesForm()
+    form.user_ids.choices = _member_choices(meeting.organisation_id)
+    if form.validate_on_submit():
+        try:
+            service.set_attendees(current_user, meeting, form.user_ids.data or [])
+            db.session.commit()
+            flash(_("Attendance is saved."), "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#attendees")
+        except ServiceError as exc:
+            status = _fail(form, exc)
+            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+            return _meeting_page(meeting, status, attendees_form=form)
+    return _meeting_page(meeting, 422, attendees_form=form)
+
+
+def _goal_of(meeting: Meeting, goal_id: int) -> Goal:
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.organisation_id != meeting.organisation_id:
+        abort(404)
+    return goal
+
+
+@bp.route("/meetings/<int:meeting_id>/goals/<int:goal_id>/update", methods=["POST"])
+@login_required
+def goal_update(meeting_id: int, goal_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    goal = _goal_of(meeting, goal_id)
+    form = UpdateForm(prefix=f"u{goal.id}")
+    if form.validate_on_submit():
+        try:
+            goal_updates.add_update(current_user, goal, form.health.data, form.note.data or "",
+                                    meeting_id=meeting.id)
+            db.session.commit()
+            flash(_("The progress update is recorded."), "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
+        except ServiceError as exc:
+            status = _fail(form, exc)
+            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+            return _meeting_page(meeting, status, goal_forms={goal_id: (form, None)})
+    return _meeting_page(meeting, 422, goal_forms={goal_id: (form, None)})
+
+
+@bp.route("/meetings/<int:meeting_id>/goals/<int:goal_id>/tasks", methods=["POST"])
+@login_required
+def goal_task(meeting_id: int, goal_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    goal = _goal_of(meeting, goal_id)
+    form = TaskForm(prefix=f"t{goal.id}")
+    form.assignee_id.choices = _member_choices(meeting.organisation_id)
+    if form.validate_on_submit():
+        try:
+            if meeting.state != MeetingState.open:
+                raise service.locked_error()
+            task_service.create_task(current_user, goal, {"title": form.title.data, "assignee_id":
+                                                          form.assignee_id.data, "due_on": form.due_on.data},
+                                     meeting_id=meeting.id)
+            db.session.commit()
+            flash(_("The task is added."), "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
+        except ServiceError as exc:
+            status = _fail(form, exc)
+            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+            return _meeting_page(meeting, status, goal_forms={goal_id: (None, form)})
+    return _meeting_page(meeting, 422, goal_forms={goal_id: (None, form)})
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@login_required
+def regenerate(meeting_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    if ApproveForm().validate_on_submit():
+        try:
+            service.regenerate_agenda(current_user, meeting)
+            db.session.commit()
+            flash(_("The agenda is regenerated."), "success")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting_id))
+
+
+@bp.route("/meetings/<int:meeting_id>/approve-previous", methods=["GET", "POST"])
+@login_required
+def approve_previous(meeting_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    previous = service.previous_meeting(meeting)
+    if previous is None:
+        abort(404)
+    form = ApproveForm()
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            service.approve(current_user, previous, meeting)
+            db.session.commit()
+            flash(_("The minutes of %(d)s are approved and locked.", d=previous.held_on.isoformat()), "success")
+            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+        except ServiceError as exc:
+            status = _fail(form, exc)
+            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+            previous = service.previous_meeting(meeting)
+    elif request.method == "POST":
+        status = 422
+    return render_template("meetings/approve.html", organisation=meeting.series.organisation, meeting=meeting,
+                           previous=previous, form=form), status
+
+
+@bp.route("/meetings/<int:meeting_id>/print")
+@login_required
+def print_view(meeting_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    return render_template("meetings/print.html", meeting=meeting, series=meeting.series,
+                           organisation=meeting.series.organisation, agenda=meeting.agenda or {})
+
+
+@bp.route("/meetings/<int:meeting_id>.pdf")
+@login_required
+def pdf(meeting_id: int):
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    return Response(meeting_pdf(meeting), mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{meeting_filename(meeting)}"'})
+

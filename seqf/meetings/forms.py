@@ -1,0 +1,64 @@
+"""Forms of the meeting pages. They only parse; every rule is the service's (``seqf.services.meetings``),
+whose messages land on the matching fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from seqf.rounds.forms import MultiCheckboxField
+
+
+class SeriesForm(FlaskForm):
+    title = StringField(_l("Title"))
+    interval_days = StringField(_l("Every how many days"), default="14")
+    first_on = StringField(_l("First meeting (YYYY-MM-DD)"))
+    starts_at = StringField(_l("Starts at (HH:MM)"))
+    duration_minutes = StringField(_l("Duration in minutes"), default="60")
+    place = StringField(_l("Place"))
+    video_url = StringField(_l("Video link"))
+    participant_ids = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False)
+    version = HiddenField()
+
+
+class ChangeForm(FlaskForm):
+    what = RadioField(_l("What happens to this meeting"), choices=[SelectChoice("move", _l("Move it to another day")),
+                                                                  SelectChoice("cancel", _l("Cancel it")),
+                                                                  SelectChoice("restore", _l("Hold it as planned"))],
+                      default="move")
+    moved_to = StringField(_l("New date (YYYY-MM-DD)"))
+    reason = StringField(_l("Reason (optional)"))
+
+
+class OpenForm(FlaskForm):
+    planned_on = HiddenField()
+
+
+class MinutesForm(FlaskForm):
+    markdown = TextAreaField(_l("Minutes (Markdown)"))
+    version = HiddenField()
+
+
+class AttendeesForm(FlaskForm):
+    user_ids = MultiCheckboxField(_l("Present"), coerce=int, validate_choice=False)
+
+
+class UpdateForm(FlaskForm):
+    goal_id = HiddenField()
+    health = RadioField(_l("Health"), choices=[SelectChoice("on_track", _l("On track")),
+                                               SelectChoice("at_risk", _l("At risk")),
+                                               SelectChoice("off_track", _l("Off track"))], default="on_track")
+    note = TextAreaField(_l("Short note"))
+
+
+class TaskForm(FlaskForm):
+    goal_id = HiddenField()
+    title = StringField(_l("Task"))
+    assignee_id = SelectField(_l("Who does it"), coerce=int, validate_choice=False)
+    due_on = StringField(_l("Due (YYYY-MM-DD)"))
+
+
+class ApproveForm(FlaskForm):
+    confirm = HiddenField(default="yes")
