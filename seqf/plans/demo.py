@@ -20,7 +20,7 @@ import seqf.reviews.demo  # noqa: F401 - registers the review demo first: the pl
 from seqf import clock, demo
 from seqf.extensions import db
 from seqf.models import Absence, AuditEvent, Goal, MeetingSeries, Organisation, Recommendation, User
-from seqf.services import goal_updates, goals, tasks
+from seqf.services import goal_updates, goals, meeting_calendar, meetings, tasks
 
 ORGANISATION = "Jobbvei AS"
 LEADER, ANNA, BJORN, CECILIE, DAVID = ("leder@jobbvei.demo", "anna@jobbvei.demo", "bjorn@jobbvei.demo",
@@ -58,6 +58,15 @@ TASKS = [
     (4, "Kartlegg arbeidsgivere som tar imot unge", CECILIE, 12, False),
 ]
 
+HELD_DAYS = 50  # the leader meetings of the last seven weeks were opened and minuted here
+MINUTES = [
+    "## Handlingsplan SEQF\n\n- Gikk gjennom alle mål.\n- Sjekklisten for jobbstøtte er forsinket; Bjørn lager "
+    "nytt utkast.\n\n## Annet\n\nNeste fagdag er flyttet til mars.",
+    "## Handlingsplan SEQF\n\n- Statusrapporten til styret er klar i utkast.\n- Cecilie prøver sjekklisten i "
+    "avdeling Nord.",
+    "## Handlingsplan SEQF\n\n- Bjørn er borte i tre uker; Cecilie fungerer som eier av sjekkliste-målet.\n"
+    "- Målet om lokalsamfunnet har ikke hatt statusoppdatering på en stund: Anna tar det opp med David.",
+]
 HEALTH_STORY = {  # goal index → the health of its updates, oldest first (cycled over the months)
     0: ["on_track"], 1: ["on_track", "at_risk", "on_track"], 2: ["on_track", "at_risk", "off_track", "at_risk"],
     3: ["on_track", "on_track", "at_risk"], 4: ["on_track"],
@@ -133,8 +142,9 @@ def _updates(made: list[Goal], users: dict[str, User]) -> None:
 
 
 def _leader_meeting(organisation: Organisation, users: dict[str, User]) -> None:
-    """"Ledermøte" every 14 days at 09:00 since the plan started; the meeting pages add the held
-    meetings with their agendas and minutes (``seqf.meetings.demo``)."""
+    """"Ledermøte" every 14 days at 09:00 since the plan started; the meetings of the last seven
+    weeks held with agenda, attendees and minutes (each approved at the next), the last minutes
+    waiting for approval, and the Christmas meeting cancelled."""
     first_on = clock.today() - dt.timedelta(days=STARTED_DAYS_AGO - 3)
     series = MeetingSeries(organisation_id=organisation.id, title="Ledermøte", interval_days=14, first_on=first_on,
                            starts_at=dt.time(9), duration_minutes=60, place="Møterommet, 2. etasje",
@@ -142,6 +152,23 @@ def _leader_meeting(organisation: Organisation, users: dict[str, User]) -> None:
     series.participants = [users[LEADER], users[ANNA], users[BJORN]]
     db.session.add(series)
     db.session.flush()
+    today = clock.today()
+    leader, previous = users[LEADER], None
+    held = meeting_calendar.occurrences(series, today - dt.timedelta(days=HELD_DAYS), today - dt.timedelta(days=1))
+    for n, occurrence in enumerate(held):
+        with _at(dt.datetime.combine(occurrence.held_on, dt.time(8), tzinfo=dt.UTC)):
+            meeting, _created = meetings.open_meeting(leader, series, occurrence.planned_on)
+            meetings.set_attendees(leader, meeting, [users[LEADER].id, users[ANNA].id]
+                                   + ([users[BJORN].id] if n < len(held) - 1 else []))
+            meetings.save_minutes(leader, meeting, MINUTES[n % len(MINUTES)], meeting.minutes_version)
+            if previous is not None:
+                meetings.approve(leader, previous, meeting)
+        previous = meeting
+    # the meeting planned around Christmas is cancelled
+    christmas = next((o for o in meeting_calendar.upcoming(series, 8) if o.planned_on.month == 12
+                      and 20 <= o.planned_on.day <= 31), None)
+    if christmas is not None:
+        meetings.change_occurrence(leader, series, christmas.planned_on, cancelled=True, reason="Juleferie")
 
 
 if load_demo_plan not in demo.EXTRA_LOADERS:
