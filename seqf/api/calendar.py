@@ -20,15 +20,24 @@ from seqf.extensions import db
 from seqf.models import Absence, Organisation
 from seqf.reports import plan_ics
 from seqf.services import absences as absence_service
-from seqf.services import calendar_feeds
+from seqf.services import calendar_feeds, plan_guards
 from seqf.urls import external_url
 
 
 def _member_org(org: int) -> Organisation:
+    """The organisation for a calendar call: members; coordinators and admins, who read every plan,
+    get the calendar but no feed of their own (403); anyone else 404."""
     user = current_api_user()
     organisation = db.session.get(Organisation, org)
-    if organisation is None or permissions.member_role(user, org) is None:
+    if organisation is None or not plan_guards.can_read_plan(user, org):
         raise ApiError(404, "not_found", _("No such organisation, or you are not a member of it."))
+    return organisation
+
+
+def _feed_org(org: int) -> Organisation:
+    organisation = _member_org(org)
+    if permissions.member_role(current_api_user(), org) is None:
+        raise ApiError(403, "forbidden", _("Only members of the organisation have a calendar link for it."))
     return organisation
 
 
@@ -54,10 +63,10 @@ def calendar_my_ics():
 
 
 @operation("/organisations/<int:org>/calendar-feed", "POST", tag="calendar", response=s.CalendarFeedOut,
-           status=201, errors=(404,),
+           status=201, errors=(403, 404),
            summary="A new secret URL of the organisation's calendar for calendar apps (the old one stops working)")
 def calendar_organisation_feed(org: int):
-    _member_org(org)
+    _feed_org(org)
     token = calendar_feeds.regenerate(current_api_user(), org)
     db.session.commit()
     return {"url": external_url("calendar.feed", token=token)}

@@ -121,10 +121,10 @@ def load_demo_plan(users: dict[str, User]) -> None:
             with _at(_moment(max(-due - 2, 1), 14)):
                 tasks.set_state(users[assignee], task, "done", task.version)
     _updates(made, users)
-    _leader_meeting(organisation, users)
     db.session.add(Absence(user_id=users[BJORN].id, starts_on=today - dt.timedelta(days=10),
                            ends_on=today + dt.timedelta(days=20), created_by_id=users[BJORN].id))
     db.session.flush()
+    _leader_meeting(organisation, users)
 
 
 def _updates(made: list[Goal], users: dict[str, User]) -> None:

@@ -83,7 +83,9 @@ def health_choices():
 
 class UpdateForm(FlaskForm):
     health = RadioField(_l("Health"), choices=health_choices(), validators=[InputRequired()])
-    note = TextAreaField(_l("Short note"), validators=[Optional(), Length(max=goal_updates.NOTE_MAX)])
+    # its own id: the goal page also has the task form's "note"
+    note = TextAreaField(_l("Short note"), id="update-note",
+                         validators=[Optional(), Length(max=goal_updates.NOTE_MAX)])
 
 
 class StateForm(FlaskForm):
