@@ -52,10 +52,13 @@ def populate_plan(organisation: Organisation, people: list[User], *, goals: int 
     for n in range(tasks):
         due = today + dt.timedelta(days=rng.randint(-400, 120))
         done = due < today and rng.random() < 0.8 or rng.random() < 0.1
+        if n < 2:  # every plan has overdue tasks, whatever its size (the tests compare like with like)
+            due, done = today - dt.timedelta(days=3 * (n + 1)), False
         task_rows.append({
             "goal_id": goal_ids[n % len(goal_ids)], "organisation_id": organisation.id,
             "title": f"Oppgave {n + 1}", "note": "", "assignee_id": rng.choice(people).id, "due_on": due,
-            "state": TaskState.done if done else TaskState.open, "done_at": now if done else None,
+            "state": TaskState.done if done else TaskState.open,
+            "done_at": (dt.datetime.combine(min(due, today), dt.time(12), tzinfo=dt.UTC) if done else None),
             "done_by_id": people[0].id if done else None, "version": 1, "created_at": start, "updated_at": now,
             "created_by_id": people[0].id,
         })

@@ -12,10 +12,10 @@ from seqf.extensions import db
 from seqf.models import AuditEvent, Membership
 from seqf.organisations import bp
 from seqf.organisations.forms import InviteForm, MemberRoleForm, SettingsForm
-from seqf.services import audit, audit_privacy, org_dashboard, plan_guards
-from seqf.services import organisations as organisation_service
 from seqf.review_labels import CERTIFICATE_STATE_LABELS
 from seqf.rounds.pages import lang
+from seqf.services import audit, audit_privacy, org_dashboard, plan_guards
+from seqf.services import organisations as organisation_service
 from seqf.services.instruments import localized
 from seqf.services.overview import organisation_status
 from seqf.web import Refused, attempt, paginate
@@ -29,7 +29,9 @@ def overview(org_id: int):
     member_count = db.session.scalar(
         sa.select(sa.func.count()).select_from(Membership).where(Membership.organisation_id == org_id)
     )
-    board = org_dashboard.dashboard(current_user, organisation) if plan_guards.can_read_plan(current_user, org_id) else None
+    board = None
+    if plan_guards.can_read_plan(current_user, org_id):
+        board = org_dashboard.dashboard(current_user, organisation)
     return render_template("organisations/overview.html", organisation=organisation, role=role,
                            member_count=member_count, status=organisation_status(organisation), board=board,
                            today=clock.today(), cert_labels=CERTIFICATE_STATE_LABELS,

@@ -51,7 +51,8 @@ def overdue_tasks(organisation_id: int, today: dt.date) -> tuple[list[Task], int
     where = (Task.organisation_id == organisation_id, Task.state == TaskState.open, Task.due_on < today)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(*where)) or 0
     rows = list(db.session.scalars(
-        sa.select(Task).where(*where).options(so.joinedload(Task.assignee), so.joinedload(Task.goal))
+        sa.select(Task).where(*where)
+        .options(so.joinedload(Task.assignee), so.joinedload(Task.goal).lazyload(Goal.recommendations))
         .order_by(Task.due_on, Task.id).limit(OVERDUE_SHOWN)))
     return rows, count
 

@@ -46,8 +46,8 @@ def test_the_front_page_shows_the_plan_at_a_glance(client, auth, cast):
 
 
 def test_the_certificate_and_days_left(app, client, auth, cast):
-    from tests.web.review_helpers import make_review
     from seqf.models import Certificate, ReviewKind, ReviewState
+    from tests.web.review_helpers import make_review
 
     with app.test_request_context():
         lead = cast.coordinator
