@@ -42,7 +42,7 @@ def _forms(rows, failed: int | None = None, failed_form: GoalCommentForm | None 
             continue
         form = GoalCommentForm(formdata=None, prefix=f"goal-{row.goal.id}")
         form.text.data = row.comment.text if row.comment else ""
-        form.version.data = str(row.comment.version) if row.comment else ""
+        form.version.data = str(row.comment.version) if row.comment else "0"  # 0: "none stored when I opened it"
         forms[row.goal.id] = form
     return forms
 

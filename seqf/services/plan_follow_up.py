@@ -204,12 +204,10 @@ def save_comment(actor: User, review: Review, goal: Goal, text: str, version: in
     comment = db.session.scalar(sa.select(GoalReviewComment).where(
         GoalReviewComment.review_id == review.id, GoalReviewComment.goal_id == goal.id))
     if comment is None:
-        if version not in (None, 0):
-            # somebody's comment was expected but none exists: someone removed it, or a guess
-            pass
         comment = GoalReviewComment(review_id=review.id, goal_id=goal.id, text=text, author_id=actor.id, version=1)
         db.session.add(comment)
     else:
+        # version 0: the caller saw no comment (two revisors writing the first one at once)
         if version is not None and version != comment.version:
             raise StaleComment(comment)
         if comment.text == text:

@@ -125,7 +125,7 @@ def test_the_page_saves_a_comment_and_shows_both_texts_on_a_stale_save(client, a
     assert "Bedre samarbeid med NAV" in html and "NAV-kontoret har byttet kontaktperson" in html
     prefix = f"goal-{cast.goal.id}"
     saved = client.post(f"/reviews/{cast.review.id}/action-plan/goals/{cast.goal.id}/comment",
-                        data={f"{prefix}-text": "Første kommentar", f"{prefix}-version": ""})
+                        data={f"{prefix}-text": "Første kommentar", f"{prefix}-version": "0"})
     assert saved.status_code == 302
     client.post(f"/reviews/{cast.review.id}/action-plan/goals/{cast.goal.id}/comment",
                 data={f"{prefix}-text": "Andre kommentar", f"{prefix}-version": "1"})
@@ -135,6 +135,18 @@ def test_the_page_saves_a_comment_and_shows_both_texts_on_a_stale_save(client, a
     html = stale.get_data(as_text=True)
     assert "Andre kommentar" in html and "Min tekst som ikke skal forsvinne" in html
     assert _comments() == [(cast.goal.id, "Andre kommentar", 2)]
+
+
+def test_two_revisors_writing_the_first_comment_at_once(client, auth, api, cast):
+    auth.login(cast.co)
+    prefix = f"goal-{cast.goal.id}"
+    page = client.get(f"/reviews/{cast.review.id}/action-plan").get_data(as_text=True)
+    assert f'name="{prefix}-version" type="hidden" value="0"' in page or 'value="0"' in page
+    api.put(_comment_url(cast), json={"text": "Først ute"}, user=cast.lead)
+    late = client.post(f"/reviews/{cast.review.id}/action-plan/goals/{cast.goal.id}/comment",
+                       data={f"{prefix}-text": "Også min", f"{prefix}-version": "0"})
+    assert late.status_code == 409 and "Først ute" in late.get_data(as_text=True)
+    assert _comments() == [(cast.goal.id, "Først ute", 1)]
 
 
 def test_the_overview_links_the_plan_page(client, auth, cast):
