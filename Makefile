@@ -44,6 +44,7 @@ bench: install-test postgres
 	$(BIN)/python -m bench.uploads
 	$(BIN)/python -m bench.report_pdf
 	$(BIN)/python -m bench.network_register
+	$(BIN)/python -m bench.plan
 
 services: chromium postgres
 

@@ -70,7 +70,9 @@ def network_register():
                                due_within=_number("due_within", 0, register.DUE_WITHIN_MAX),
                                in_progress=_flag("in_progress"), sort=request.args.get("sort") or "name")
     page = register.register_page(user, filters, _number("page", 1, 10**6) or 1)
-    items = [{**row, "valid_until": _day(row["valid_until"]), "next_follow_up": _day(row["next_follow_up"])}
+    items = [{**row, "valid_until": _day(row["valid_until"]), "next_follow_up": _day(row["next_follow_up"]),
+              "last_plan_update": (row["last_plan_update"].isoformat().replace("+00:00", "Z")
+                                   if row["last_plan_update"] else None)}
              for row in page.items]
     return {"items": items, "page": page.page, "per_page": page.per_page, "total": page.total}
 

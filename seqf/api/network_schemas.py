@@ -45,6 +45,9 @@ class NetworkRegisterRow(BaseModel):
     in_progress: int
     lead: str | None
     lead_id: int | None
+    active_goals: int = Field(description="Active goals of the action plan")
+    goals_at_risk: int = Field(description="Active goals at risk or off track")
+    last_plan_update: str | None = Field(description="The newest progress update on an active or paused goal")
 
 
 class NetworkRegisterOut(BaseModel):

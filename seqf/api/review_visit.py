@@ -2,7 +2,7 @@
 
 Everyone else (coordinator, other revisors, the organisation's members) gets 404, as on the pages:
 the package and the notes are the revisors' working material. The package carries aggregates only
-(released staff figures, consensus); ``action_plan`` is null until action plans exist.
+(released staff figures, consensus); ``action_plan`` lists the plan's active and paused goals.
 """
 
 from __future__ import annotations

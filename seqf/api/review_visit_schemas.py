@@ -106,13 +106,40 @@ class PackagePreviousOut(BaseModel):
     report_pdf: str | None = Field(description="API path of the previous report as PDF, when there is one")
 
 
+class PackagePlanUpdateOut(BaseModel):
+    at: str
+    health: str
+    note: str
+
+
+class PackagePlanTaskOut(BaseModel):
+    id: int
+    title: str
+    assignee: str | None
+    due_on: str | None
+    state: str
+
+
+class PackagePlanGoalOut(BaseModel):
+    goal_id: int
+    title: str
+    state: str
+    health: str
+    areas: list[str]
+    owner: str | None
+    deputy: str | None
+    due_on: str | None
+    last_update: PackagePlanUpdateOut | None
+    tasks: list[PackagePlanTaskOut]
+
+
 class PackageOut(BaseModel):
     review_id: int
     organisation: dict[str, Any]
     self_assessment: PackageSelfAssessmentOut | None
     evidence: list[PackageEvidenceOut]
     previous_review: PackagePreviousOut | None
-    action_plan: None = Field(description="Always null until the action plan exists (issue 8)")
+    action_plan: list[PackagePlanGoalOut] = Field(description="The active and paused goals of the action plan")
 
 
 class VisitSlotIn(Body):

@@ -105,11 +105,14 @@ def register_csv():
     _require_network()
     filters = filters_from_args({})
     header = [_("Organisation"), _("Certificate"), _("Valid until"), _("Next follow-up"), _("Last total"),
-              _("Reviews in progress"), _("Lead revisor")]
+              _("Reviews in progress"), _("Lead revisor"), _("Active goals"), _("Goals at risk or off track"),
+              _("Last plan update")]
     labels = {state: str(label) for state, label in STATE_LABELS.items()}
     rows = ([r["name"], labels[r["state"]], r["valid_until"].isoformat() if r["valid_until"] else None,
              r["next_follow_up"].isoformat() if r["next_follow_up"] else None, r["last_total"], r["in_progress"],
-             r["lead"]] for r in register.register_rows(current_user, filters))
+             r["lead"], r["active_goals"], r["goals_at_risk"],
+             r["last_plan_update"].date().isoformat() if r["last_plan_update"] else None]
+            for r in register.register_rows(current_user, filters))
     body = stream_with_context(line.encode("utf-8") for line in csv_lines(header, rows))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="network-register-{clock.today().isoformat()}.csv"'})

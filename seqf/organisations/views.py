@@ -7,13 +7,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from seqf import permissions
+from seqf import clock, permissions
 from seqf.extensions import db
 from seqf.models import AuditEvent, Membership
 from seqf.organisations import bp
 from seqf.organisations.forms import InviteForm, MemberRoleForm, SettingsForm
-from seqf.services import audit, audit_privacy
+from seqf.review_labels import CERTIFICATE_STATE_LABELS
+from seqf.rounds.pages import lang
+from seqf.services import audit, audit_privacy, org_dashboard, plan_guards
 from seqf.services import organisations as organisation_service
+from seqf.services.instruments import localized
 from seqf.services.overview import organisation_status
 from seqf.web import Refused, attempt, paginate
 
@@ -26,8 +29,13 @@ def overview(org_id: int):
     member_count = db.session.scalar(
         sa.select(sa.func.count()).select_from(Membership).where(Membership.organisation_id == org_id)
     )
+    board = None
+    if plan_guards.can_read_plan(current_user, org_id):
+        board = org_dashboard.dashboard(current_user, organisation)
     return render_template("organisations/overview.html", organisation=organisation, role=role,
-                           member_count=member_count, status=organisation_status(organisation))
+                           member_count=member_count, status=organisation_status(organisation), board=board,
+                           today=clock.today(), cert_labels=CERTIFICATE_STATE_LABELS,
+                           area_label=lambda area: f"{area['area']} {localized(area['title'], lang())}")
 
 
 @bp.route("/members", methods=["GET", "POST"])

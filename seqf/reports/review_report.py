@@ -13,7 +13,9 @@ Content contract (other slices read it): ``{"kind", "organisation": {"id","name"
 "recommendations": [{"number","text"}], "change_reason", "consensus_score", "consensus_claimed",
 "staff_median", "previous_score", "steps": [{"step","met","evidence": [titles]}]}], "total", "claimed_total",
 "max_total", "overall", "comments": {area|"overall": text}, "outcome", "previous_review_id",
-"previous_total"}``.
+"previous_total", "action_plan": [{"goal_id","title","state","health","areas","owner","due_on",
+"updates": [{"at","health","note","author"}], "tasks_done","tasks_open","comment"}] (follow-ups; else [])}``.
+Versions stored before issue 8 have no ``action_plan``: readers use ``content.get("action_plan") or []``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from seqf.extensions import db
 from seqf.models import ReportVersion, Review
 from seqf.reports import radar
 from seqf.services import findings as finding_service
-from seqf.services import review_scope
+from seqf.services import plan_follow_up, review_scope
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -78,7 +80,7 @@ def build_content(review: Review) -> dict[str, Any]:
                        for s in sorted(f.steps, key=lambda s: s.level)] if f else []),
         })
     previous_version = finding_service.latest_report(review.previous_review)
-    return {
+    content = {
         "review_id": review.id,
         "kind": review.kind.value,
         "mode": review.mode.value,
@@ -97,6 +99,18 @@ def build_content(review: Review) -> dict[str, Any]:
         "previous_review_id": review.previous_review_id,
         "previous_total": previous_version.total if previous_version else None,
     }
+    content.update(_action_plan(review))
+    return content
+
+
+def _action_plan(review: Review) -> dict[str, Any]:
+    """The plan as the report shows it. Once published it stays as first published (a correction
+    changes findings, not the plan's history), so later plan changes never look like a correction."""
+    if review.state in finding_service.FROZEN:
+        latest = finding_service.latest_report(review)
+        if latest is not None:
+            return {"action_plan": latest.content["action_plan"]} if "action_plan" in latest.content else {}
+    return {"action_plan": plan_follow_up.report_rows(review)}
 
 
 def versions(review: Review) -> list[ReportVersion]:
@@ -147,7 +161,7 @@ def render_context(content: dict, language: str, *, version: ReportVersion | Non
             "radar": Markup(chart) if chart else None,  # built from escaped parts (seqf.reports.radar)
             "radar_compact": Markup(small) if small else None,
             "visit_starts": _date(content.get("visit_starts_on")), "visit_ends": _date(content.get("visit_ends_on")),
-            "area_title": lambda area: area_title(area, language)}
+            "area_title": lambda area: area_title(area, language), "iso_date": _date}
 
 
 def render_pdf_bytes(content: dict, language: str, version: ReportVersion | None = None, draft: bool = False) -> bytes:

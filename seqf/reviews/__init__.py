@@ -10,6 +10,7 @@ from seqf.reviews import (  # noqa: E402,F401
     views_findings,
     views_package,
     views_plan,
+    views_plan_follow_up,
     views_report,
     views_visit,
 )

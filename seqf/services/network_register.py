@@ -27,6 +27,9 @@ from seqf.certificates import EXPIRY_WARNING
 from seqf.extensions import db
 from seqf.models import (
     Certificate,
+    Goal,
+    GoalHealth,
+    GoalState,
     Organisation,
     ReportVersion,
     Review,
@@ -131,16 +134,29 @@ def _register_rows(today: dt.date) -> sa.Select:
                  .correlate(base).scalar_subquery())
     lead_name = sa.select(lead.name).where(lead.id == next_lead).correlate(base).scalar_subquery()
 
+    # plan health (issue 8): active goals, those at risk or off track, the newest progress update
+    at_risk = sa.and_(Goal.state == GoalState.active, Goal.health.in_((GoalHealth.at_risk, GoalHealth.off_track)))
+    plan = (sa.select(Goal.organisation_id,
+                      sa.func.sum(sa.case((Goal.state == GoalState.active, 1), else_=0)).label("active_goals"),
+                      sa.func.sum(sa.case((at_risk, 1), else_=0)).label("goals_at_risk"),
+                      sa.func.max(Goal.last_update_at).label("last_plan_update"))
+            .where(Goal.state.in_((GoalState.active, GoalState.paused)))
+            .group_by(Goal.organisation_id).subquery("plan"))
+
     state = state_case(cert.valid_until, cert.withdrawn_at, today).label("state")
     return (
         sa.select(base.c.id, base.c.name, state, base.c.certificate_id, cert.valid_until,
                   follow_ups.c.next_follow_up, last_total.label("last_total"),
                   sa.func.coalesce(in_progress.c.in_progress, 0).label("in_progress"),
-                  lead_name.label("lead_name"), next_lead.label("lead_id"))
+                  lead_name.label("lead_name"), next_lead.label("lead_id"),
+                  sa.func.coalesce(plan.c.active_goals, 0).label("active_goals"),
+                  sa.func.coalesce(plan.c.goals_at_risk, 0).label("goals_at_risk"),
+                  plan.c.last_plan_update)
         .select_from(base)
         .outerjoin(cert, cert.id == base.c.certificate_id)
         .outerjoin(follow_ups, follow_ups.c.certificate_id == base.c.certificate_id)
         .outerjoin(in_progress, in_progress.c.organisation_id == base.c.id)
+        .outerjoin(plan, plan.c.organisation_id == base.c.id)
     )
 
 
@@ -181,7 +197,9 @@ class RegisterPage:
 def _row(row) -> dict:
     return {"organisation_id": row.id, "name": row.name, "state": row.state, "certificate_id": row.certificate_id,
             "valid_until": row.valid_until, "next_follow_up": row.next_follow_up, "last_total": row.last_total,
-            "in_progress": row.in_progress, "lead": row.lead_name, "lead_id": row.lead_id}
+            "in_progress": row.in_progress, "lead": row.lead_name, "lead_id": row.lead_id,
+            "active_goals": int(row.active_goals or 0), "goals_at_risk": int(row.goals_at_risk or 0),
+            "last_plan_update": row.last_plan_update}
 
 
 def register_page(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> RegisterPage:

@@ -4,7 +4,7 @@ It holds the organisation's latest consensus self-assessment (the review's round
 round with a recorded consensus) with the staff median and distribution from the round's RELEASED
 snapshot only — a withheld area stays withheld, nothing is ever computed from the responses; the
 evidence library (not archived); the previous review's findings from its latest report version; and
-the action plan, which does not exist yet (``action_plan`` is None until issue 8 fills it).
+the action plan (``plan_follow_up.package_plan``: goals with health, last update and tasks).
 
 ``contents`` is the short list of titles the organisation's leaders see ("What the revisors
 receive"); it never carries files.
@@ -26,7 +26,7 @@ from seqf import workflow
 from seqf.extensions import db
 from seqf.models import Evidence, ReportVersion, Review, Round, User
 from seqf.reports import exports
-from seqf.services import audit, review_guards, review_scope, round_summary
+from seqf.services import audit, plan_follow_up, review_guards, review_scope, round_summary
 from seqf.services import evidence as evidence_service
 from seqf.services import instruments as instrument_service
 from seqf.services import rounds as round_service
@@ -160,7 +160,7 @@ def package(review: Review) -> dict:
             "self_assessment": self_assessment(review),
             "evidence": [evidence_entry(e) for e in evidence_list(review)],
             "previous_review": previous_review(review),
-            "action_plan": None}  # issue 8 (action plan) fills this; until then there is none
+            "action_plan": plan_follow_up.package_plan(review.organisation_id)}
 
 
 def contents(review: Review) -> dict:
@@ -172,7 +172,8 @@ def contents(review: Review) -> dict:
                          for e in evidence_list(review)],
             "previous_review": ({"id": previous["id"], "report_version": previous["report_version"]}
                                 if previous else None),
-            "action_plan": None}
+            "action_plan": [{"goal_id": g["goal_id"], "title": g["title"]}
+                            for g in plan_follow_up.package_plan(review.organisation_id)]}
 
 
 # --- the ZIP -------------------------------------------------------------------------------------

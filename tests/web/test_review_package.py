@@ -27,7 +27,7 @@ def _package(world):
         return review_package.package(db.session.merge(world.review))
 
 
-def test_package_holds_the_consensus_the_released_figures_and_no_action_plan(app, world):
+def test_package_holds_the_consensus_the_released_figures_and_an_empty_action_plan(app, world):
     with app.test_request_context():
         data = _package(world)
     sa_ = data["self_assessment"]
@@ -38,7 +38,7 @@ def test_package_holds_the_consensus_the_released_figures_and_no_action_plan(app
     assert areas["1"]["withheld"] is False and areas["1"]["staff_median"] == 3 and areas["1"]["responses"] == 3
     assert areas["1"]["distribution"]["3"] == 3
     assert areas["5"]["recorded"] is False and areas["5"]["score"] is None
-    assert data["action_plan"] is None
+    assert data["action_plan"] == []
 
 
 def test_a_withheld_area_stays_withheld_although_one_response_exists(app, world):

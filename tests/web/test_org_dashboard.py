@@ -1,0 +1,84 @@
+"""The organisation's front page at a glance: certificate and days left, next meeting, goals with
+health, overdue tasks, the trend; and the network register's plan health per organisation."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from seqf import clock
+from seqf.extensions import db
+from seqf.models import MeetingSeries
+from seqf.services import goal_updates
+from tests.web.cert_helpers import freeze
+from tests.web.plan_helpers import add_goal, add_task, plan_cast
+
+TODAY = dt.date(2030, 5, 15)
+
+
+@pytest.fixture
+def cast(app, make_org, make_user, monkeypatch):
+    freeze(monkeypatch, TODAY)
+    with app.test_request_context():
+        cast = plan_cast(make_org, make_user)
+        cast.goal = add_goal(cast, "Bedre samarbeid med NAV")
+        cast.second = add_goal(cast, "Flere jobbstarter", areas=("5",))
+        add_task(cast, cast.goal, "Ring arbeidsgiver", due_in_days=-3)
+        add_task(cast, cast.goal, "Skriv rutine", due_in_days=10)
+        goal_updates.add_update(cast.leader, cast.second, "off_track", "Få nye avtaler")
+        db.session.add(MeetingSeries(organisation_id=cast.org.id, title="Ledermøte", interval_days=14,
+                                     first_on=TODAY - dt.timedelta(days=10), created_by_id=cast.leader.id))
+        db.session.commit()
+    return cast
+
+
+def test_the_front_page_shows_the_plan_at_a_glance(client, auth, cast):
+    auth.login(cast.staff[1])
+    html = client.get(f"/organisations/{cast.org.id}/").get_data(as_text=True)
+    assert "Bedre samarbeid med NAV" in html and "Flere jobbstarter" in html
+    assert "Ring arbeidsgiver" in html and "Skriv rutine" not in html  # only the overdue task
+    assert "Ledermøte" in html
+    assert 'class="health health--off_track"' in html
+    assert f"/organisations/{cast.org.id}/plan.pdf" in html and f"/organisations/{cast.org.id}/plan.xlsx" in html
+
+
+def test_the_certificate_and_days_left(app, client, auth, cast):
+    from seqf.models import Certificate, ReviewKind, ReviewState
+    from tests.web.review_helpers import make_review
+
+    with app.test_request_context():
+        lead = cast.coordinator
+        review = make_review(cast.org, lead, state=ReviewState.decided, kind=ReviewKind.certification,
+                             starts_in_days=-60)
+        db.session.add(Certificate(organisation_id=cast.org.id, review_id=review.id,
+                                   valid_from=TODAY - dt.timedelta(days=30),
+                                   valid_until=TODAY + dt.timedelta(days=100)))
+        db.session.commit()
+    auth.login(cast.leader)
+    html = client.get(f"/organisations/{cast.org.id}/").get_data(as_text=True)
+    assert ">100 <" in html.replace("\n", " ") or "100 <span" in html
+
+
+def test_no_plan_for_outsiders(client, auth, cast):
+    auth.login(cast.outsider)
+    assert client.get(f"/organisations/{cast.org.id}/").status_code == 404
+
+
+def test_the_register_shows_plan_health(client, auth, api, cast):
+    auth.login(cast.coordinator)
+    html = client.get("/network").get_data(as_text=True)
+    assert "Jobbvei Plan AS" in html
+    body = api.get("/api/v1/network/register", user=cast.coordinator).get_json()
+    row = next(r for r in body["items"] if r["organisation_id"] == cast.org.id)
+    assert row["active_goals"] == 2 and row["goals_at_risk"] == 1
+    assert row["last_plan_update"] is not None
+    other = next(r for r in body["items"] if r["organisation_id"] == cast.other.id)
+    assert other["active_goals"] == 0 and other["last_plan_update"] is None
+    data = client.get("/network.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
+    mine = next(r for r in rows if r[0] == "Jobbvei Plan AS")
+    assert mine[-3:-1] == ["2", "1"] and mine[-1]
+    assert clock.today() == TODAY
