@@ -41,7 +41,7 @@ PROBE_HTML = [
     "/meeting-series/{s}/edit", "/meeting-series/{s}/occurrences/{day}", "/meetings/{m}", "/meetings/{m}/print",
     "/meetings/{m}.pdf", "/meetings/{m}/approve-previous", "/me/absences", "/absences/{ab}/delete",
     "/organisations/{a}/absences", "/organisations/{a}/calendar", "/me/calendar", "/dashboard",
-    "/organisations/{a}",
+    "/organisations/{a}/", "/organisations/{a}/plan.pdf", "/organisations/{a}/plan.xlsx", "/reviews/{d}/action-plan",
 ]
 PROBE_API = [
     ("GET", "/api/v1/organisations/{a}/goals"), ("GET", "/api/v1/goals/{g}"), ("GET", "/api/v1/goals/{g}/tasks"),
@@ -49,7 +49,8 @@ PROBE_API = [
     ("GET", "/api/v1/organisations/{a}/meeting-series"), ("GET", "/api/v1/meeting-series/{s}"),
     ("GET", "/api/v1/meetings/{m}"), ("GET", "/api/v1/meetings/{m}/agenda.pdf"),
     ("GET", "/api/v1/organisations/{a}/calendar.ics"), ("GET", "/api/v1/me/calendar.ics"),
-    ("GET", "/api/v1/me/absences"),
+    ("GET", "/api/v1/me/absences"), ("GET", "/api/v1/reviews/{d}/plan"),
+    ("GET", "/api/v1/organisations/{a}/plan.pdf"), ("GET", "/api/v1/organisations/{a}/plan.xlsx"),
 ]
 
 
