@@ -3,7 +3,7 @@
 ``GET /reviews/{id}/plan`` — the coordinator, the assigned revisors and the organisation's leaders
 (other members 403, anyone else 404). ``PUT /reviews/{id}/plan/goals/{goal_id}/comment`` — the
 assigned revisors while findings may be recorded; stale ``version`` → 409. The plan as PDF and
-XLSX: members of the organisation only (404 otherwise).
+XLSX: whoever reads the plan — members, coordinators, admins (404 otherwise).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _member_org(org: int):
 
 
 @operation("/organisations/<int:org>/plan.pdf", tag="action plan", errors=(404,),
-           content_types=("application/pdf",), summary="The action plan as PDF, for the board (members)")
+           content_types=("application/pdf",), summary="The action plan as PDF, for the board (plan readers)")
 def followup_plan_pdf(org: int):
     organisation = _member_org(org)
     return Response(plan_pdf(organisation), mimetype="application/pdf", headers={
@@ -106,7 +106,7 @@ def followup_plan_pdf(org: int):
 
 
 @operation("/organisations/<int:org>/plan.xlsx", tag="action plan", errors=(404,),
-           content_types=(XLSX,), summary="The action plan as XLSX: goals, tasks and updates (members)")
+           content_types=(XLSX,), summary="The action plan as XLSX: goals, tasks and updates (plan readers)")
 def followup_plan_xlsx(org: int):
     organisation = _member_org(org)
     return Response(plan_xlsx(organisation), mimetype=XLSX, headers={

@@ -1,6 +1,7 @@
 """The action plan as PDF and XLSX (issue 8, slice "follow-up, dashboard and exports").
 
-Members of the organisation only (anyone else: 404, the plan's existence is not revealed).
+Whoever reads the plan (its members; coordinators and admins, who oversee the network) downloads
+it; anyone else gets 404, the plan's existence is not revealed.
 """
 
 from __future__ import annotations
@@ -8,20 +9,20 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user, login_required
 
-from seqf import permissions
 from seqf.extensions import db
 from seqf.models import Organisation, User
 from seqf.plans import bp
 from seqf.reports.plan_pdf import plan_filename, plan_pdf
 from seqf.reports.plan_xlsx import plan_xlsx
+from seqf.services import plan_guards
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def member_organisation(user: User, org_id: int) -> Organisation | None:
-    """The organisation when ``user`` is one of its members; None otherwise."""
+    """The organisation when ``user`` may read its plan; None otherwise."""
     organisation = db.session.get(Organisation, org_id)
-    if organisation is None or permissions.member_role(user, org_id) is None:
+    if organisation is None or not plan_guards.can_read_plan(user, org_id):
         return None
     return organisation
 

@@ -102,12 +102,18 @@ def index(org_id: int):
     counts = goal_summary.task_counts(g.id for g in every)
     acting = goal_summary.acting_owner_ids(g for g in every if g.state in (GoalState.active, GoalState.paused))
     active = [g for g in every if g.state == GoalState.active]
+    today = clock.today()
+    # the six-week alert: shown on the card as well as mailed to the leaders (seqf tick)
+    stale = {g.id: (today - (g.last_update_at or g.created_at).astimezone(clock.OSLO).date()).days // 7
+             for g in active if plan_rules.goal_is_stale(
+                 g.last_update_at.astimezone(clock.OSLO).date() if g.last_update_at else None,
+                 g.created_at.astimezone(clock.OSLO).date(), today)}
     return render_template(
         "plans/index.html", organisation=organisation, active=active,
         paused=[g for g in every if g.state == GoalState.paused],
         closed=sorted((g for g in every if g.state in (GoalState.achieved, GoalState.dropped)),
                       key=lambda g: (g.closed_on or clock.today(), g.id), reverse=True),
-        counts=counts, acting=acting, names=_names(org_id), limit=plan_rules.GOAL_LIMIT,
+        counts=counts, acting=acting, names=_names(org_id), limit=plan_rules.GOAL_LIMIT, stale=stale,
         full=not plan_rules.may_add_goal(len(active)), can_lead=plan_guards.can_lead_plan(current_user, org_id))
 
 

@@ -294,3 +294,16 @@ def test_access_matrix_of_the_plan_pages(cast, client, auth, path):
         auth.login(person)
         assert client.get(url).status_code == expected, (person.name, url)
         auth.logout()
+
+
+def test_a_goal_without_an_update_for_six_weeks_stands_out_on_the_plan(client, auth, cast):
+    quiet, lively = add_goal(cast, "Stille mål"), add_goal(cast, "Livlig mål")
+    seven_weeks_ago = clock.now() - dt.timedelta(weeks=7, hours=12)  # 49 or 50 Oslo days, whatever the hour
+    quiet.created_at = lively.created_at = seven_weeks_ago
+    lively.last_update_at = clock.now() - dt.timedelta(weeks=5)
+    db.session.commit()
+    auth.login(cast.leader)
+    page = client.get(f"/organisations/{cast.org.id}/plan").get_data(as_text=True)
+    cards = {title: page[page.index(title):page.index("</li>", page.index(title))] for title in ("Stille mål", "Livlig mål")}
+    assert "ingen statusoppdatering på 7 uker" in cards["Stille mål"]
+    assert "ingen statusoppdatering" not in cards["Livlig mål"]
