@@ -39,6 +39,7 @@ NAV_LEADER = "leder@nav-fjord.demo"  # leader of NAV Fjordbyen, where the fixtur
 NAV_STAFF = "eva@nav-fjord.demo"
 COORDINATOR = "koordinator@seno.demo"
 REVISOR = "revisor@seno.demo"        # lead revisor of both demo certification reviews
+ACTING = "cecilie@jobbvei.demo"      # staff with open tasks, acting owner of a goal while Bjørn is away
 
 # name, who is logged in, path (with {placeholders} from ``ids``)
 PAGES = [
@@ -111,6 +112,28 @@ PAGES = [
     ("network-register", COORDINATOR, "/network"),
     ("network-calendar", COORDINATOR, "/network/calendar"),
     ("network-workload", COORDINATOR, "/network/workload"),
+    # the action plan (issue 8)
+    ("plan", LEADER, "/organisations/{org}/plan"),
+    ("plan-staff", STAFF, "/organisations/{org}/plan"),
+    ("goal", LEADER, "/goals/{goal}"),
+    ("goal-new", LEADER, "/organisations/{org}/goals/new"),
+    ("goal-new-from-recommendation", LEADER, "/organisations/{org}/goals/new?recommendation={recommendation}"),
+    ("goal-edit", LEADER, "/goals/{goal}/edit"),
+    ("task-edit", LEADER, "/tasks/{task}/edit"),
+    ("dashboard-my-tasks", ACTING, "/dashboard"),
+    ("meetings", LEADER, "/organisations/{org}/meetings"),
+    ("meeting-series", LEADER, "/meeting-series/{series}"),
+    ("meeting-series-new", LEADER, "/organisations/{org}/meeting-series/new"),
+    ("meeting-occurrence-change", LEADER, "/meeting-series/{series}/occurrences/{next_planned}"),
+    ("meeting-shared-screen", LEADER, "/meetings/{meeting}"),
+    ("meeting-approved", STAFF, "/meetings/{approved_meeting}"),
+    ("meeting-print", LEADER, "/meetings/{meeting}/print"),
+    ("absences", STAFF, "/me/absences"),
+    ("absence-delete-confirm", STAFF, "/absences/{absence}/delete"),
+    ("organisation-absences", LEADER, "/organisations/{org}/absences"),
+    ("calendar-organisation", LEADER, "/organisations/{org}/calendar"),
+    ("calendar-mine", LEADER, "/me/calendar"),
+    ("review-action-plan", REVISOR, "/reviews/{follow_up}/action-plan"),
     ("error-403-draft-report", NAV_STAFF, "/reviews/{planned}/report"),
     ("error-403", STAFF, "/organisations/{org}/audit"),
     ("error-404", LEADER, "/organisations/{org}/evidence/999999999"),
@@ -128,6 +151,9 @@ FORM_STATES = [
     ("password-reset-invalid", None, "/password/reset/{reset_token}", {"#new_password": "kort", "#confirm": "annet"}),
     ("review-new-invalid", COORDINATOR, "/organisations/{org}/reviews/new", {}),
     ("certificate-withdraw-invalid", COORDINATOR, "/certificates/{certificate}/withdraw", {}),
+    ("goal-new-invalid", LEADER, "/organisations/{org}/goals/new", {}),
+    ("meeting-series-new-invalid", LEADER, "/organisations/{org}/meeting-series/new", {"#interval_days": "0"}),
+    ("absence-invalid", STAFF, "/me/absences", {}),
 ]
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
@@ -212,6 +238,7 @@ def demo_server(tmp_path_factory):
         }
         ids["slot"] = db.session.scalar(sa.select(VisitSlot.id).where(VisitSlot.review_id == ids["planned"])
                                         .order_by(VisitSlot.id))
+        ids |= _plan_ids(org.id)
         db.session.remove()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -227,6 +254,31 @@ def demo_server(tmp_path_factory):
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+def _plan_ids(org_id: int) -> dict:
+    """The demo plan's objects: the goal with overdue tasks, an open task, the leader meeting series,
+    its open and an approved meeting, the next planned date, a recommendation, Bjørn's absence."""
+    from seqf.extensions import db
+    from seqf.models import Absence, Goal, Meeting, MeetingSeries, MeetingState, Recommendation, Task, TaskState
+    from seqf.services import meeting_calendar
+
+    series = db.session.scalar(sa.select(MeetingSeries).where(MeetingSeries.organisation_id == org_id))
+    goal = db.session.scalar(sa.select(Goal).where(Goal.organisation_id == org_id, Goal.title.contains("sjekkliste")))
+    return {
+        "goal": goal.id,
+        "task": db.session.scalar(sa.select(Task.id).where(Task.goal_id == goal.id, Task.state == TaskState.open)
+                                  .order_by(Task.id)),
+        "series": series.id,
+        "meeting": db.session.scalar(sa.select(Meeting.id).where(Meeting.series_id == series.id,
+                                                                 Meeting.state == MeetingState.open)),
+        "approved_meeting": db.session.scalar(sa.select(Meeting.id).where(
+            Meeting.series_id == series.id, Meeting.state == MeetingState.approved).order_by(Meeting.id.desc())),
+        "next_planned": meeting_calendar.upcoming(series, 1)[0].planned_on.isoformat(),
+        "recommendation": db.session.scalar(sa.select(Recommendation.id).where(Recommendation.organisation_id == org_id)
+                                            .order_by(Recommendation.id)),
+        "absence": db.session.scalar(sa.select(Absence.id).order_by(Absence.id)),
+    }
 
 
 @pytest.fixture(scope="module")

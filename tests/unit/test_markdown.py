@@ -1,5 +1,7 @@
 """Markdown descriptions are rendered and sanitised by one helper with an allow-list."""
 
+import re
+
 from markupsafe import Markup
 
 from seqf.markdown import render_markdown
@@ -50,3 +52,9 @@ def test_tables_and_code_are_kept():
 def test_empty_text():
     assert render_markdown(None) == Markup("")
     assert render_markdown("") == Markup("")
+
+
+def test_headings_never_skip_a_level_and_start_at_h3():
+    html = str(render_markdown("## Handlingsplan\n\n#### Mål 1\n\ntekst\n\n# Annet\n\n###### Detalj"))
+    assert [int(n) for n in re.findall(r"<h(\d)>", html)] == [3, 4, 3, 4]
+    assert html.count("</h4>") == 2 and html.count("</h3>") == 2
