@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 from seqf import clock
 from seqf.extensions import db
 from seqf.models import Certificate, Goal, GoalState, Organisation, Task, TaskState, User
-from seqf.services import certification, meeting_calendar
+from seqf.services import absences, certification, meeting_calendar
 from seqf.services import trend as trend_service
 
 OVERDUE_SHOWN = 8
@@ -34,6 +34,7 @@ class Dashboard:
     overdue: list[Task]
     overdue_count: int
     trend: list[dict] = field(default_factory=list)
+    away: set[int] = field(default_factory=set)  # owners away today: their deputy acts
 
     @property
     def goals_at_risk(self) -> int:
@@ -72,9 +73,10 @@ def dashboard(user: User, organisation: Organisation, today: dt.date | None = No
     state = certification.certificate_state(cert, today) if cert is not None else None
     days_left = (cert.valid_until - today).days if cert is not None and state in ("active", "expiring") else None
     overdue, overdue_count = overdue_tasks(organisation.id, today)
+    goals = active_goals(organisation.id)
     return Dashboard(
         certificate=cert, certificate_state=state, days_left=days_left,
         next_meeting=meeting_calendar.next_meeting(organisation.id, today),
-        goals=active_goals(organisation.id), overdue=overdue, overdue_count=overdue_count,
-        trend=trend_summary(user, organisation),
+        goals=goals, overdue=overdue, overdue_count=overdue_count,
+        trend=trend_summary(user, organisation), away=absences.away_ids((g.owner_id for g in goals), today),
     )

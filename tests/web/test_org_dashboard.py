@@ -82,3 +82,18 @@ def test_the_register_shows_plan_health(client, auth, api, cast):
     mine = next(r for r in rows if r[0] == "Jobbvei Plan AS")
     assert mine[-3:-1] == ["2", "1"] and mine[-1]
     assert clock.today() == TODAY
+
+
+def test_the_front_page_names_the_acting_deputy_while_the_owner_is_away(client, auth, make_org, make_user):
+    from seqf import clock
+    from seqf.extensions import db
+    from seqf.models import Absence
+    from tests.web.plan_helpers import add_goal, plan_cast
+
+    cast = plan_cast(make_org, make_user)
+    add_goal(cast, "Felles sjekkliste", owner=cast.staff[1], deputy=cast.staff[2])
+    db.session.add(Absence(user_id=cast.staff[1].id, starts_on=clock.today(), ends_on=clock.today()))
+    db.session.commit()
+    auth.login(cast.leader)
+    page = client.get(f"/organisations/{cast.org.id}/").get_data(as_text=True)
+    assert f"{cast.staff[2].name} (fungerende for {cast.staff[1].name})" in page
