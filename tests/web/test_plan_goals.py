@@ -304,6 +304,7 @@ def test_a_goal_without_an_update_for_six_weeks_stands_out_on_the_plan(client, a
     db.session.commit()
     auth.login(cast.leader)
     page = client.get(f"/organisations/{cast.org.id}/plan").get_data(as_text=True)
-    cards = {title: page[page.index(title):page.index("</li>", page.index(title))] for title in ("Stille mål", "Livlig mål")}
+    cards = {title: page[page.index(title):page.index("</li>", page.index(title))]
+             for title in ("Stille mål", "Livlig mål")}
     assert "ingen statusoppdatering på 7 uker" in cards["Stille mål"]
     assert "ingen statusoppdatering" not in cards["Livlig mål"]

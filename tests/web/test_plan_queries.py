@@ -1,6 +1,7 @@
 """The plan page, a goal's page with its timeline, the goal list, the organisation dashboard and the
-plan's exports cost the same number of SQL statements for a small plan and for six goals, 200 tasks and three years of fortnightly updates (the data builder
-is ``bench/plan_data.py``, shared with ``python -m bench.plan``)."""
+plan's exports cost the same number of SQL statements for a small plan and for six goals, 200 tasks
+and three years of fortnightly updates (the data builder is ``bench/plan_data.py``, shared with
+``python -m bench.plan``)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from seqf import clock, ticks
+from seqf import ticks
 from seqf.extensions import db
 from seqf.models import Absence, Meeting, MeetingState, OutboxMessage, ReviewKind, ReviewState
 from seqf.services import goal_updates, meetings, plan_follow_up, tasks
