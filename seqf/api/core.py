@@ -81,6 +81,11 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.fields = status, code, message, fields
 
 
+def iso(value) -> str | None:
+    """A date as ``YYYY-MM-DD``, a timestamp as ISO 8601 UTC with ``Z`` (API.md conventions)."""
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
 def current_api_user() -> User:
     return g.api_user
 

@@ -14,7 +14,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from seqf.api import goal_schemas as s
-from seqf.api.core import ApiError, Query, current_api_user, operation
+from seqf.api.core import ApiError, Query, current_api_user, iso, operation
 from seqf.extensions import db
 from seqf.models import Goal, GoalState, GoalUpdate, Task
 from seqf.services import goal_summary, goal_updates, plan_guards, tasks
@@ -22,10 +22,6 @@ from seqf.services import goals as goal_service
 
 GOAL_FIELDS = ("title", "description", "areas", "owner_id", "deputy_id", "due_on", "recommendation_ids")
 TASK_FIELDS = ("title", "assignee_id", "due_on", "note")
-
-
-def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def goals_out(goals: list[Goal]) -> list[dict]:
@@ -36,9 +32,9 @@ def goals_out(goals: list[Goal]) -> list[dict]:
         "areas": list(g.areas or []), "owner_id": g.owner_id, "deputy_id": g.deputy_id,
         "acting_owner_id": acting[g.id], "due_on": g.due_on.isoformat() if g.due_on else None,
         "state": g.state.value, "state_reason": g.state_reason or "", "health": g.health.value,
-        "last_update_at": _iso(g.last_update_at), "version": g.version,
+        "last_update_at": iso(g.last_update_at), "version": g.version,
         "recommendation_ids": sorted(r.id for r in g.recommendations),
-        "open_tasks": counts[g.id].open, "overdue_tasks": counts[g.id].overdue, "created_at": _iso(g.created_at),
+        "open_tasks": counts[g.id].open, "overdue_tasks": counts[g.id].overdue, "created_at": iso(g.created_at),
     } for g in goals]
 
 
@@ -50,13 +46,13 @@ def task_out(task: Task) -> dict:
     return {"id": task.id, "goal_id": task.goal_id, "organisation_id": task.organisation_id, "title": task.title,
             "note": task.note or "", "assignee_id": task.assignee_id,
             "due_on": task.due_on.isoformat() if task.due_on else None, "state": task.state.value,
-            "overdue": tasks.is_overdue(task), "done_at": _iso(task.done_at), "version": task.version,
+            "overdue": tasks.is_overdue(task), "done_at": iso(task.done_at), "version": task.version,
             "meeting_id": task.meeting_id}
 
 
 def update_out(update: GoalUpdate) -> dict:
     return {"id": update.id, "goal_id": update.goal_id, "health": update.health.value, "note": update.note or "",
-            "meeting_id": update.meeting_id, "author_id": update.author_id, "created_at": _iso(update.created_at)}
+            "meeting_id": update.meeting_id, "author_id": update.author_id, "created_at": iso(update.created_at)}
 
 
 def _given(body, names) -> dict:

@@ -13,26 +13,16 @@ the answer is "this is the meeting of that day", whoever opened it first).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, jsonify
 
 from seqf.api import meeting_schemas as s
-from seqf.api.core import current_api_user, operation
+from seqf.api.core import current_api_user, iso, operation
 from seqf.extensions import db
 from seqf.markdown import render_markdown
 from seqf.models import Meeting, MeetingSeries
 from seqf.reports.meeting_pdf import meeting_filename, meeting_pdf
 from seqf.services import meeting_calendar, plan_guards
 from seqf.services import meetings as service
-
-
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    return value.isoformat()
 
 
 def series_out(series: MeetingSeries) -> dict:
@@ -42,14 +32,14 @@ def series_out(series: MeetingSeries) -> dict:
                                  Meeting.planned_on.in_([o.planned_on for o in upcoming])))} if upcoming else {}
     return {
         "id": series.id, "organisation_id": series.organisation_id, "title": series.title,
-        "interval_days": series.interval_days, "first_on": _iso(series.first_on), "ends_on": _iso(series.ends_on),
+        "interval_days": series.interval_days, "first_on": iso(series.first_on), "ends_on": iso(series.ends_on),
         "starts_at": series.starts_at.strftime("%H:%M") if series.starts_at else None,
         "duration_minutes": series.duration_minutes, "place": series.place, "video_url": series.video_url,
         "participants": [{"id": u.id, "name": u.name} for u in series.participants], "version": series.version,
-        "upcoming": [_iso(o.held_on) for o in upcoming],
-        "occurrences": [{"planned_on": _iso(o.planned_on), "held_on": _iso(o.held_on), "moved": o.moved,
+        "upcoming": [iso(o.held_on) for o in upcoming],
+        "occurrences": [{"planned_on": iso(o.planned_on), "held_on": iso(o.held_on), "moved": o.moved,
                          "meeting_id": opened.get(o.planned_on)} for o in upcoming],
-        "changes": [{"planned_on": _iso(c.planned_on), "moved_to": _iso(c.moved_to), "cancelled": c.cancelled,
+        "changes": [{"planned_on": iso(c.planned_on), "moved_to": iso(c.moved_to), "cancelled": c.cancelled,
                      "reason": c.reason} for c in sorted(series.changes, key=lambda c: c.planned_on)],
     }
 
@@ -58,12 +48,12 @@ def meeting_out(meeting: Meeting) -> dict:
     previous = service.previous_meeting(meeting)
     return {
         "id": meeting.id, "series_id": meeting.series_id, "organisation_id": meeting.organisation_id,
-        "title": meeting.series.title, "planned_on": _iso(meeting.planned_on), "held_on": _iso(meeting.held_on),
+        "title": meeting.series.title, "planned_on": iso(meeting.planned_on), "held_on": iso(meeting.held_on),
         "state": meeting.state.value, "agenda": meeting.agenda or {},
-        "agenda_generated_at": _iso(meeting.agenda_generated_at), "minutes": meeting.minutes,
+        "agenda_generated_at": iso(meeting.agenda_generated_at), "minutes": meeting.minutes,
         "minutes_html": str(render_markdown(meeting.minutes)), "minutes_version": meeting.minutes_version,
         "attendees": [{"id": u.id, "name": u.name} for u in meeting.attendees],
-        "approved_at": _iso(meeting.approved_at), "approved_in_id": meeting.approved_in_id,
+        "approved_at": iso(meeting.approved_at), "approved_in_id": meeting.approved_in_id,
         "previous_meeting_id": previous.id if previous else None,
     }
 

@@ -8,13 +8,11 @@ XLSX: whoever reads the plan — members, coordinators, admins (404 otherwise).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response
 from flask_babel import gettext as _
 
 from seqf.api import followup_schemas as s
-from seqf.api.core import ApiError, current_api_user, operation
+from seqf.api.core import ApiError, current_api_user, iso, operation
 from seqf.extensions import db
 from seqf.models import GoalReviewComment, Review, User
 from seqf.plans.views_exports import XLSX, member_organisation
@@ -23,20 +21,12 @@ from seqf.reports.plan_xlsx import plan_xlsx
 from seqf.services import plan_follow_up, review_guards
 
 
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    return value.isoformat()
-
-
 def comment_out(comment: GoalReviewComment | None) -> dict | None:
     if comment is None:
         return None
     return {"goal_id": comment.goal_id, "review_id": comment.review_id, "text": comment.text,
             "version": comment.version, "author": _name(comment.author_id),
-            "updated_at": _iso(comment.updated_at)}
+            "updated_at": iso(comment.updated_at)}
 
 
 def _name(user_id: int | None) -> str | None:
@@ -47,7 +37,7 @@ def _name(user_id: int | None) -> str | None:
 def _entry_out(entry) -> dict:
     update = entry.update
     note = update.note if update is not None else (entry.data.get("title") if entry.data else None)
-    return {"at": _iso(entry.at), "kind": entry.kind, "health": update.health.value if update else None,
+    return {"at": iso(entry.at), "kind": entry.kind, "health": update.health.value if update else None,
             "note": note, "actor": entry.actor.name if entry.actor else None}
 
 
@@ -66,13 +56,13 @@ def followup_plan(review_id: int):
     rows = plan_follow_up.rows(review)
     return {
         "review_id": review.id, "organisation_id": review.organisation_id, "kind": review.kind.value,
-        "since": _iso(plan_follow_up.since_of(review)),
+        "since": iso(plan_follow_up.since_of(review)),
         "can_comment": plan_follow_up.can_comment(review, current_api_user()),
         "goals": [{
             "goal_id": r.goal.id, "title": r.goal.title, "state": r.goal.state.value, "health": r.goal.health.value,
             "areas": list(r.goal.areas or []), "owner": r.goal.owner.name if r.goal.owner else None,
-            "deputy": r.goal.deputy.name if r.goal.deputy else None, "due_on": _iso(r.goal.due_on),
-            "last_update_at": _iso(r.goal.last_update_at), "tasks_done": r.tasks_done, "tasks_open": r.tasks_open,
+            "deputy": r.goal.deputy.name if r.goal.deputy else None, "due_on": iso(r.goal.due_on),
+            "last_update_at": iso(r.goal.last_update_at), "tasks_done": r.tasks_done, "tasks_open": r.tasks_open,
             "history": [_entry_out(e) for e in r.entries], "comment": comment_out(r.comment),
         } for r in rows],
     }

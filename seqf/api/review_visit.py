@@ -7,26 +7,16 @@ the package and the notes are the revisors' working material. The package carrie
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, jsonify
 from flask_babel import gettext as _
 
 from seqf.api import review_visit_schemas as s
-from seqf.api.core import ApiError, current_api_user, operation
+from seqf.api.core import ApiError, current_api_user, iso, operation
 from seqf.api.evidence import FILE_TYPES
 from seqf.extensions import db
 from seqf.models import Review, VisitSlot
 from seqf.services import review_guards, review_package, visit_agenda
 from seqf.services.errors import NotFound
-
-
-def _iso(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    return value.isoformat()
 
 
 def _revisor_review(review_id: int) -> Review:
@@ -57,14 +47,14 @@ def package_out(review: Review) -> dict:
     data = review_package.package(review)
     sa_ = data["self_assessment"]
     if sa_ is not None:
-        sa_ = {**sa_, "closed_at": _iso(sa_["closed_at"]), "consensus_recorded_at": _iso(sa_["consensus_recorded_at"])}
-    evidence = [{**e, "updated_at": _iso(e["updated_at"]),
+        sa_ = {**sa_, "closed_at": iso(sa_["closed_at"]), "consensus_recorded_at": iso(sa_["consensus_recorded_at"])}
+    evidence = [{**e, "updated_at": iso(e["updated_at"]),
                  "download": f"/api/v1/reviews/{review.id}/package/evidence/{e['id']}" if e["file"] else None}
                 for e in data["evidence"]]
     previous = data["previous_review"]
     if previous is not None:
-        previous = {**previous, "visit_starts_on": _iso(previous["visit_starts_on"]),
-                    "visit_ends_on": _iso(previous["visit_ends_on"]), "published_at": _iso(previous["published_at"]),
+        previous = {**previous, "visit_starts_on": iso(previous["visit_starts_on"]),
+                    "visit_ends_on": iso(previous["visit_ends_on"]), "published_at": iso(previous["published_at"]),
                     "report_pdf": (f"/api/v1/reviews/{review.id}/package/previous-report.pdf"
                                    if previous["report_version"] else None)}
     return {**data, "self_assessment": sa_, "evidence": evidence, "previous_review": previous}
@@ -81,7 +71,7 @@ def slot_out(slot: VisitSlot, others: list[VisitSlot] | None = None) -> dict:
 
 def note_out(slot: VisitSlot) -> dict:
     return {"slot_id": slot.id, "text": slot.note, "version": slot.note_version,
-            "updated_at": _iso(slot.note_updated_at)}
+            "updated_at": iso(slot.note_updated_at)}
 
 
 # --- the package ---------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from seqf import clock
+
 MAX_SCORE = 5
 PAD = 10  # room between the y labels and the first marker, and after the last one
 TEXT_COLOUR = "#1f2328"
@@ -87,7 +89,7 @@ def trend_svg(points: Sequence[dict], *, title: str, desc: str, labels: dict[str
     """The chart of one area. ``points``: ``{"date": date, "source": "review"|"self_assessment",
     "score": int}`` in any order; ``labels`` names the two sources (legend and marker tooltips);
     ``date_text`` formats a date for the tooltips. Empty ``points`` draw the frame with no lines."""
-    frame_days = [p["date"] for p in points] or [dt.date.today()]
+    frame_days = [p["date"] for p in points] or [clock.today()]
     legend_height = font_size * 2.2
     frame = Frame(left=font_size * 2.2, right=width - font_size, top=font_size * 0.8 + legend_height,
                   bottom=height - font_size * 2.2, first=min(frame_days), last=max(frame_days))

@@ -161,7 +161,7 @@ VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     """The app with the demo data, served on loopback for the whole module; yields (base URL, ids)."""
-    from seqf import create_app, demo
+    from seqf import clock, create_app, demo
     from seqf.extensions import db
     from seqf.models import (
         Certificate,
@@ -194,7 +194,7 @@ def demo_server(tmp_path_factory):
         # NAV Fjordbyen: one round closed with no answers (nothing released), one closed and reopened
         nav = db.session.scalar(sa.select(Organisation).where(Organisation.name.startswith("NAV Fjordbyen")))
         nav_leader = db.session.scalar(sa.select(User).where(User.email == NAV_LEADER))
-        today = dt.date.today()
+        today = clock.today()  # the date in Norway, which the services compare with
         empty_round = round_service.open_round(nav_leader, nav, title="Ingen svar", closes_on=today)
         round_service.close_round(nav_leader, empty_round)
         reopened = round_service.open_round(nav_leader, nav, title="Åpnet igjen", closes_on=today)
