@@ -25,20 +25,23 @@ def _serve(command: list[str], cwd: Path, tmp_path: Path, port: int) -> http.cli
            "FLASK_DEBUG": "0"}
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
+            # closed on every path: a start-up that is slow under load (a read timeout) must not leave
+            # the socket open, which pytest reports as an error
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 connection.request("GET", "/healthz")
                 response = connection.getresponse()
                 response.read()
-                connection.close()
                 return response
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(process.stderr.read().decode() if process.poll() is not None
                                          else "server did not start") from None
                 time.sleep(0.2)
+            finally:
+                connection.close()
     finally:
         process.terminate()
         try:
