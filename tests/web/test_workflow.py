@@ -27,7 +27,7 @@ def workflow_dir(tmp_path) -> Path:
 
 def test_shipped_workflows_load():
     loaded = workflow.load_all(ROOT / "workflows")
-    assert set(loaded) == {"round", "response", "review"}
+    assert set(loaded) == {"round", "response", "review", "goal", "task", "meeting"}
     assert loaded["review"].transitions["publish"].from_ == ["drafting", "comment_round"]
     assert loaded["review"].transitions["decide"].guards == ["not_a_follow_up"]
     assert loaded["round"].transitions["close"].to == "closed"
