@@ -103,11 +103,7 @@ def index(org_id: int):
     acting = goal_summary.acting_owner_ids(g for g in every if g.state in (GoalState.active, GoalState.paused))
     active = [g for g in every if g.state == GoalState.active]
     today = clock.today()
-    # the six-week alert: shown on the card as well as mailed to the leaders (seqf tick)
-    stale = {g.id: (today - (g.last_update_at or g.created_at).astimezone(clock.OSLO).date()).days // 7
-             for g in active if plan_rules.goal_is_stale(
-                 g.last_update_at.astimezone(clock.OSLO).date() if g.last_update_at else None,
-                 g.created_at.astimezone(clock.OSLO).date(), today)}
+    stale = goal_summary.quiet_weeks(active, today)  # flagged on the card, mailed by seqf tick
     return render_template(
         "plans/index.html", organisation=organisation, active=active,
         paused=[g for g in every if g.state == GoalState.paused],

@@ -3,12 +3,13 @@ queries: open and overdue task counts per goal, and who acts for each goal's own
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from seqf import clock
+from seqf import clock, plan_rules
 from seqf.extensions import db
 from seqf.models import Goal, Task, TaskState
 from seqf.services import absences
@@ -41,3 +42,15 @@ def acting_owner_ids(goals: Iterable[Goal]) -> dict[int, int]:
     goals = list(goals)
     away = absences.away_ids({g.owner_id for g in goals} | {g.deputy_id for g in goals if g.deputy_id})
     return {g.id: absences.acting_owner_id(g, away) for g in goals}
+
+
+def quiet_weeks(goals: Iterable[Goal], today: dt.date) -> dict[int, int]:
+    """Goal id → whole weeks without a progress update, for the goals past the six-week alert
+    (``plan_rules.goal_is_stale``); the same rule ``seqf tick`` mails the leaders by."""
+    found = {}
+    for goal in goals:
+        since = (goal.last_update_at or goal.created_at).astimezone(clock.OSLO).date()
+        created = goal.created_at.astimezone(clock.OSLO).date()
+        if plan_rules.goal_is_stale(since if goal.last_update_at else None, created, today):
+            found[goal.id] = (today - since).days // 7
+    return found
