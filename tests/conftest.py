@@ -3,10 +3,18 @@
 ``app`` is parametrised over both backends. Tables are created once per backend and emptied
 after each test. ``client`` posts forms with a valid CSRF token unless told otherwise, so the
 token check stays switched on in every test.
+
+Building the application (``create_app``) costs about 150 ms of CPU, most of it Werkzeug compiling
+240 URL rules, and used to be paid by every one of the ~7,500 database test runs. So an application
+is built once per backend and ``app_config`` and handed to the next test in the state it was built
+in (``_Reusable``): the configuration restored, the rate limiter re-initialised with empty storage,
+the instance folder the test's own. A test that changed the application itself (added a route,
+a hook, an error handler, a Jinja global) leaves it behind, and the next test gets a new one.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import secrets
@@ -105,21 +113,99 @@ def app_config() -> dict:
 
 @pytest.fixture
 def app(backend, database_urls, app_config, tmp_path):
-    from seqf import create_app
     from seqf.extensions import db
 
     url = database_urls[backend]
-    app = create_app({**base_config(url, tmp_path), **app_config})
+    app = _Reusable.take(url, {**base_config(url, tmp_path), **app_config})
     app.instance_path = str(tmp_path)
-    with app.app_context():
-        if url not in _prepared:
-            db.drop_all()
-            db.create_all()
-            _prepared.add(url)
-        yield app
-        db.session.remove()
-        _empty_tables(db)
-        db.engine.dispose()
+    try:
+        with app.app_context():
+            if url not in _prepared:
+                db.drop_all()
+                db.create_all()
+                _prepared.add(url)
+            yield app
+            db.session.remove()
+            _empty_tables(db)
+    finally:
+        _Reusable.give_back(app)
+
+
+class _Reusable:
+    """Applications idle between tests, one per database and configuration.
+
+    Handing one to the next test is as good as building it anew because everything a test can
+    reach that ``create_app`` sets up is put back: ``app.config`` from a deep copy taken right
+    after building, Flask's "first request handled" flag (so a test may still add a route), and
+    the module-level ``limiter``, whose storage and switches ``init_app`` sets (it adds its request
+    hooks only once per app). The database is emptied by the fixture as before. Whatever else a
+    test may change on the app object itself is compared against a fingerprint taken after
+    building; an app that differs is dropped rather than reused.
+    """
+
+    _idle: dict[tuple[str, str], object] = {}
+    MAX_IDLE = 8
+
+    @classmethod
+    def take(cls, url: str, config: dict):
+        from seqf import create_app
+
+        key = (url, repr(sorted(config.items(), key=lambda item: item[0])))
+        app = cls._idle.pop(key, None)
+        if app is None:
+            app = create_app(config)
+            app.seqf_test_key = key
+            app.seqf_test_config = copy.deepcopy(dict(app.config))
+            app.seqf_test_client_class = app.test_client_class
+            app.seqf_test_fingerprint = cls._fingerprint(app)
+            return app
+        from seqf.extensions import limiter
+
+        app.config.clear()
+        app.config.update(copy.deepcopy(app.seqf_test_config))
+        app._got_first_request = False
+        app.test_client_class = app.seqf_test_client_class  # the ``client`` fixture sets its own
+        limiter.init_app(app)
+        return app
+
+    @classmethod
+    def give_back(cls, app) -> None:
+        if cls._fingerprint(app) != app.seqf_test_fingerprint:
+            cls._dispose(app)
+            return
+        cls._idle[app.seqf_test_key] = app
+        while len(cls._idle) > cls.MAX_IDLE:
+            cls._dispose(cls._idle.pop(next(iter(cls._idle))))
+
+    @staticmethod
+    def _dispose(app) -> None:
+        from seqf.extensions import db
+
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
+
+    @staticmethod
+    def _fingerprint(app) -> tuple:
+        def hooks(mapping) -> tuple:
+            return tuple(sorted((str(k), len(v)) for k, v in mapping.items()))
+
+        return (
+            tuple(sorted(str(rule) + rule.endpoint for rule in app.url_map.iter_rules())),
+            tuple(sorted(app.view_functions)),
+            tuple(sorted(app.blueprints)),
+            hooks(app.before_request_funcs), hooks(app.after_request_funcs),
+            hooks(app.teardown_request_funcs), hooks(app.template_context_processors),
+            hooks(app.url_value_preprocessors), hooks(app.url_default_functions),
+            len(app.teardown_appcontext_funcs),
+            # Flask looks handlers up in defaultdicts, which leaves empty entries: only real ones count
+            tuple(sorted((str(k), str(c), tuple(map(str, h))) for k, v in app.error_handler_spec.items()
+                         for c, h in v.items() if h)),
+            tuple(sorted(app.jinja_env.globals)), tuple(sorted(app.jinja_env.filters)),
+            tuple(sorted(app.jinja_env.tests)), tuple(sorted(app.extensions)),
+            app.wsgi_app, app.session_interface, app.response_class,
+            app.request_class, app.json, app.template_folder, app.static_folder,
+        )
 
 
 def _empty_tables(db) -> None:
