@@ -593,10 +593,20 @@ def test_one_invitation_accepted_twice_in_parallel_works_once(app, backend, clie
     client.post(f"/organisations/{org.id}/members", data={"email": "ny@example.no", "role": "staff"})
     link = mail_link("ny@example.no", "/invitation/")
     db.session.commit()
-    statuses = _race(app, 2, lambda c, i: c.post(link, data={"name": f"Ny {i}", "new_password": NEW_PASSWORD,
-                                                             "confirm": NEW_PASSWORD}))
-    assert statuses.count(302) == 1, statuses
-    assert all(status < 500 for status in statuses)
+    landed = ["", ""]
+
+    def accept(c, i):
+        response = c.post(link, data={"name": f"Ny {i}", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+        landed[i] = urlsplit(location(response)).path if response.status_code == 302 else ""
+        return response
+
+    statuses = _race(app, 2, accept)
+    # exactly one acceptance goes through. The other finds the link used (4xx) or, when it read the
+    # invitation before the winner committed and looked the e-mail up after (seen under load),
+    # finds the account just made and is sent to log in: a 302 too, but to /login, joining nothing
+    assert landed.count("/dashboard") == 1, (statuses, landed)
+    loser = 1 - landed.index("/dashboard")
+    assert 400 <= statuses[loser] < 500 or landed[loser] == "/login", (statuses, landed)
     assert count(User, User.email == "ny@example.no") == 1
     assert count(Membership, Membership.organisation_id == org.id) == 3
 
