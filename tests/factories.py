@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
@@ -12,6 +14,20 @@ from seqf.passwords import hash_password
 PASSWORD = "riktig-hest-batteri-stift"
 
 
+def _password_hash() -> str:
+    """The test password's hash, made once per argon2 setting: every user a test creates has the same
+    password, and hashing it anew (a fresh salt each time) cost a few ms per user for nothing."""
+    from flask import current_app
+
+    cfg = current_app.config
+    return _hash_for(cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"])
+
+
+@functools.cache
+def _hash_for(time_cost: int, memory_cost: int) -> str:
+    return hash_password(PASSWORD)
+
+
 class UserFactory(SQLAlchemyModelFactory):
     class Meta:
         model = User
@@ -20,7 +36,7 @@ class UserFactory(SQLAlchemyModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.no")
     name = factory.Sequence(lambda n: f"Person {n}")
-    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    password_hash = factory.LazyFunction(_password_hash)
     language = "nb"
 
 
