@@ -27,7 +27,7 @@ from flask import Response, request
 from seqf.extensions import db
 from seqf.models import EvidenceFile
 
-CHUNK_BYTES = 256 * 1024
+CHUNK_BYTES = 1024 * 1024
 
 
 def file_chunks(engine: sa.Engine, file_id: int, size: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
