@@ -59,12 +59,10 @@ def organisations_list():
             return redirect(url_for("organisations.members", org_id=organisation.id))
     elif request.method == "POST":
         status = 422
-    counts = dict(db.session.execute(
-        sa.select(Membership.organisation_id, sa.func.count()).group_by(Membership.organisation_id)
-    ).all())
-    rows = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
-    return render_template("admin/organisations.html", form=form, organisations=rows,
-                           counts=counts), status
+    q = (request.args.get("q") or "").strip()  # any length: a search only reads
+    page = paginate(organisation_service.organisations_by_name(q), PER_PAGE)
+    return render_template("admin/organisations.html", form=form, page=page, q=q,
+                           counts=organisation_service.member_counts([o.id for o in page.items])), status
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -89,7 +87,7 @@ def users():
                 return redirect(url_for("admin.users"))
     elif request.method == "POST":
         status = 422
-    query = sa.select(User).order_by(User.name)
+    query = sa.select(User).order_by(User.name, User.id)  # index users(name, id): no sort of every user
     q = (request.args.get("q") or "").strip()  # any length: a search only reads
     if q:
         like = f"%{q.lower()}%"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +13,7 @@ from seqf.extensions import db
 from seqf.models import Evidence, Organisation
 from seqf.services import evidence as evidence_service
 from seqf.services.evidence import tag_code
+from seqf.services.evidence_files import stream_attachment
 from seqf.web import Refused, attempt, paginate
 
 PER_PAGE = 25
@@ -193,11 +192,6 @@ def download(org_id: int, evidence_id: int, version: int):
 
 
 def attachment(file) -> object:
-    """The stored bytes as a download, never shown inline, never sniffed (also used by the API)."""
-    response = send_file(io.BytesIO(file.data), mimetype=file.content_type, as_attachment=True,
-                         download_name=file.filename, etag=file.sha256, max_age=0)
-    response.headers["Content-Type"] = file.content_type  # as stored, charset included; never guessed
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """The stored bytes as a streamed download, never shown inline, never sniffed (also used by the
+    API and the review package): ``seqf.services.evidence_files.stream_attachment``."""
+    return stream_attachment(file)

@@ -18,7 +18,7 @@ class User(UserMixin, TimestampMixin, Base):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     # stored lower-cased: the unique index then means "unique regardless of case"
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
-    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), index=True)  # the admin user list's order
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     language: so.Mapped[str] = so.mapped_column(sa.String(5), default="nb")
     active: so.Mapped[bool] = so.mapped_column(default=True)

@@ -31,3 +31,6 @@ class AuditEvent(Base):
     data: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
 
     actor: so.Mapped[User | None] = so.relationship()
+
+    # the events of one object (a goal's timeline), newest first: the organisation's log grows without end
+    __table_args__ = (sa.Index("ix_audit_events_object", "organisation_id", "object_type", "object_id", "at"),)

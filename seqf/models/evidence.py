@@ -42,6 +42,9 @@ class Evidence(TimestampMixin, Base):
         back_populates="evidence", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # the library page: one organisation's (un)archived evidence, newest first, a page at a time
+    __table_args__ = (sa.Index("ix_evidence_library", "organisation_id", "archived", "updated_at"),)
+
     @property
     def current_file(self) -> EvidenceFile | None:
         return self.files[-1] if self.files else None

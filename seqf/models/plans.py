@@ -175,6 +175,10 @@ class GoalUpdate(Base):
     goal: so.Mapped[Goal] = so.relationship(back_populates="updates")
     author: so.Mapped[User | None] = so.relationship()
 
+    # a goal's timeline: its newest updates first, a page at a time (read backwards), and the newest
+    # update per goal in the plan export
+    __table_args__ = (sa.Index("ix_goal_updates_timeline", "goal_id", "created_at", "id"),)
+
 
 class MeetingSeries(TimestampMixin, Base):
     """A recurring meeting, e.g. "Ledermøte" every 14 days at 09:00."""

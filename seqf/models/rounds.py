@@ -50,7 +50,9 @@ class RoundParticipant(Base):
     __tablename__ = "round_participants"
 
     round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
-    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # indexed on its own: "my open rounds" (the dashboard) starts from the user, not from every open round
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+                                               index=True)
     invited_at: so.Mapped[dt.datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     round: so.Mapped[Round] = so.relationship(back_populates="participants")
@@ -64,7 +66,8 @@ class Response(TimestampMixin, Base):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    # indexed: the dashboard finds the user's responses from the user's side
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     state: so.Mapped[ResponseState] = so.mapped_column(
         enum_column(ResponseState, "response_state"), default=ResponseState.draft
     )

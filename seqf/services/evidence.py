@@ -384,9 +384,9 @@ def _foreign(ids: list[str]) -> RuleViolation:
 
 
 def evidence_file(evidence: Evidence, version: int | None = None) -> EvidenceFile | None:
-    """One version of the file with its bytes loaded (the latest when ``version`` is None)."""
-    query = (sa.select(EvidenceFile).where(EvidenceFile.evidence_id == evidence.id)
-             .options(so.undefer(EvidenceFile.data)))
+    """One version of the file (the latest when ``version`` is None), its bytes not loaded: downloads
+    stream them in chunks (``seqf.services.evidence_files``); ``file.data`` still loads them whole."""
+    query = sa.select(EvidenceFile).where(EvidenceFile.evidence_id == evidence.id)
     if version is None:
         query = query.order_by(EvidenceFile.version.desc()).limit(1)
     else:

@@ -40,6 +40,27 @@ def parse_role(value: str) -> MemberRole:
                             fields={"role": allowed}) from None
 
 
+def organisations_by_name(search: str | None = None) -> sa.Select:
+    """Every organisation by name, as a Select to paginate (the admin list: 2,500 rows is not a
+    page); ``search`` matches part of the name, case-insensitively. The unique index on ``name``
+    serves the order."""
+    query = sa.select(Organisation).order_by(Organisation.name)
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.func.lower(Organisation.name).like(pattern, escape="\\"))
+    return query
+
+
+def member_counts(organisation_ids: list[int]) -> dict[int, int]:
+    """organisation id → number of members, for the given organisations only (one grouped query)."""
+    if not organisation_ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Membership.organisation_id, sa.func.count()).where(Membership.organisation_id.in_(organisation_ids))
+        .group_by(Membership.organisation_id)
+    ).all())
+
+
 def create_organisation(actor: User, *, name: str) -> Organisation:
     name = clean_single_line(name) or ""
     if not has_visible(name):

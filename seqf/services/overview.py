@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from seqf.extensions import db
-from seqf.models import Evidence, Organisation, Round, RoundState
+from seqf.models import AreaAssessment, Evidence, Organisation, Round, RoundState
 from seqf.services import rounds as round_service
 
 
@@ -33,11 +33,22 @@ def organisation_status(organisation: Organisation) -> OrganisationStatus:
         sa.select(Round).where(Round.organisation_id == organisation.id, Round.consensus_recorded_at.is_not(None))
         .order_by(Round.id.desc()).limit(1)
     )
-    result = round_service.consensus_result(latest) if latest else None
+    total, max_total = agreed_total(latest) if latest else (None, None)
     evidence_count = db.session.scalar(
         sa.select(sa.func.count()).select_from(Evidence)
         .where(Evidence.organisation_id == organisation.id, Evidence.archived.is_(False))
     )
     progress = round_service.progress_of_rounds([open_round.id]).get(open_round.id) if open_round else None
-    return OrganisationStatus(open_round, progress, latest, result["total"] if result else None,
-                              result["max_total"] if result else None, evidence_count)
+    return OrganisationStatus(open_round, progress, latest, total, max_total, evidence_count)
+
+
+def agreed_total(round_: Round) -> tuple[int, int]:
+    """(total, max_total) of the round's agreed SEQF scores — the figures of
+    ``rounds.consensus_result`` — added up in the database: the front page needs two numbers, not
+    every agreed area with its steps, evidence and tags loaded as objects."""
+    codes = round_service.seqf_codes(round_)
+    total = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(AreaAssessment.score), 0))
+        .where(AreaAssessment.consensus_round_id == round_.id, AreaAssessment.area.in_(codes))
+    ) if codes else 0
+    return int(total or 0), 5 * len(codes)

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from seqf.extensions import db
@@ -56,7 +57,12 @@ def live_session(key: str) -> LoginSession | None:
     """The live session for a cookie's key, its user active; None for anything else."""
     if not key or len(key) > 100:
         return None
-    record = db.session.scalar(sa.select(LoginSession).where(LoginSession.key_hash == digest(key)))
+    # one statement for every logged-in request: the session row with its user and the user's
+    # platform roles joined (the navigation asks for the roles on every page)
+    record = db.session.execute(
+        sa.select(LoginSession).where(LoginSession.key_hash == digest(key))
+        .options(so.joinedload(LoginSession.user).joinedload(User.role_grants))
+    ).unique().scalar_one_or_none()
     if record is None or record.ended_at is not None or not record.user.active:
         return None
     now = utcnow()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from seqf import clock, plan_rules, workflow
@@ -136,6 +137,9 @@ def open_tasks_for(user: User) -> list[Task]:
         sa.select(Task).join(Goal, Goal.id == Task.goal_id)
         .where(Task.assignee_id == user.id, Task.state == TaskState.open,
                Goal.state.in_((GoalState.active, GoalState.paused)))
+        # the row shows the goal's title: take it from the join, not one lazy load (and one load
+        # of its recommendations) per goal
+        .options(so.contains_eager(Task.goal).lazyload(Goal.recommendations))
         .order_by(Task.due_on.is_(None), Task.due_on, Task.id)))
 
 
