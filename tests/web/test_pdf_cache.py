@@ -65,3 +65,23 @@ def test_a_plan_change_gives_a_new_plan_pdf(client, auth, make_org, make_user, t
     db.session.commit()
     changed = client.get(path)
     assert changed.status_code == 200 and len(typesets) == 2 and changed.data != first.data
+
+
+def test_a_correction_gives_a_new_report_pdf_and_the_old_one_stays(make_org, make_user, typesets):
+    from seqf.reports import review_report
+    from seqf.services import findings as finding_service
+    from seqf.services import publication
+    from tests.web.findings_helpers import finding, record_all, setup
+
+    cast = setup(make_org, make_user)
+    record_all(cast.review, cast.lead, cast.evidence.id)
+    first = publication.publish(cast.lead, cast.review)
+    db.session.commit()
+    before = review_report.report_pdf(first)
+    assert len(typesets) == 1
+    finding_service.record_finding(cast.lead, cast.review, finding("4", 1, cast.evidence.id, "Corrected text"))
+    second = publication.correct_report(cast.lead, cast.review, "Area 4 corrected")
+    db.session.commit()
+    after = review_report.report_pdf(second)
+    assert len(typesets) == 2 and after != before
+    assert review_report.report_pdf(first) == before and len(typesets) == 2  # version 1 is kept as it was
