@@ -112,3 +112,33 @@ def test_a_series_page_costs_the_same_with_many_meetings(client, auth, make_org,
     for week in range(1, 20):
         open_on(cast, first, first.first_on + dt.timedelta(days=7 * week))
     assert _count(client, f"/meeting-series/{first.id}") == small
+
+
+def test_the_package_pages_show_the_evidence_a_page_at_a_time(client, auth, make_org, make_user):
+    from seqf.services import evidence as evidence_service
+    from seqf.services import review_package
+
+    cast = review_cast(make_org, make_user, staff=1)
+    review = make_review(cast.org, cast.lead, (cast.co,), state=ReviewState.planned, starts_in_days=5)
+
+    def add(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            evidence_service.add_link_evidence(cast.leader, cast.org, title=f"Rutine {n:03d}",
+                                               url=f"https://example.no/{n}")
+        db.session.commit()
+
+    add(3, 0)
+    paths = [f"/reviews/{review.id}/package"]
+    auth.login(cast.lead)
+    small = _count(client, paths[0])
+    add(57, 3)
+    assert _count(client, paths[0]) == small
+    first = client.get(paths[0]).get_data(as_text=True)
+    assert "Rutine 049" in first and "Rutine 050" not in first and "page=2" in first
+    second = client.get(paths[0] + "?page=2").get_data(as_text=True)
+    assert "Rutine 050" in second and "Rutine 059" in second and "Rutine 049" not in second
+    assert len(review_package.package(review)["evidence"]) == 60  # the API and the ZIP keep everything
+    auth.logout()
+    auth.login(cast.leader)
+    contents = client.get(f"/reviews/{review.id}/package/contents").get_data(as_text=True)
+    assert "Rutine 049" in contents and "Rutine 050" not in contents
