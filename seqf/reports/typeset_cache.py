@@ -9,7 +9,7 @@ the caller was already allowed to receive: the view checks permission before ren
 callers share an entry only if they would get byte-for-byte the same document. (Static files —
 CSS, fonts — change only with a deploy, which restarts the workers and so empties the cache.)
 
-Bounded by total bytes (least recently used out first), so a worker's memory stays small.
+Bounded by total bytes (16 MB, least recently used out first), so a worker's memory stays small.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = 16 * 1024 * 1024  # about 400 plans or reports of 30–40 KB
 
 _entries: OrderedDict[str, bytes] = OrderedDict()
 _size = 0
