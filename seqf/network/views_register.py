@@ -134,15 +134,20 @@ def event_link(event: dict) -> str | None:
 @bp.get("/network/calendar")
 @login_required
 def calendar():
+    """One month of the year at a time (``?month=``; this month, or January of another year), paged,
+    with every month's count: a page of bounded size however large the network. The .ics has it all."""
     _require_network()
     errors: dict[str, str] = {}
     year = _year(errors)
-    events = register.calendar(current_user, year)
-    for event in events:
+    today = clock.today()
+    month = _number("month", errors, 1, 12) or (today.month if year == today.year else 1)
+    page_number = _number("page", errors, 1, 10**6) or 1
+    shown = register.calendar_month(current_user, year, month, page_number)
+    for event in shown.events:
         event["link"] = event_link(event)
         event["org_link"] = url_for("organisations.overview", org_id=event["organisation_id"])
-    return render_template("network/calendar.html", year=year, months=register.calendar_by_month(events),
-                           count=len(events), errors=errors, event_labels=EVENT_LABELS,
+    return render_template("network/calendar.html", year=year, month=month, shown=shown,
+                           count=shown.year_total, errors=errors, event_labels=EVENT_LABELS,
                            kind_labels=KIND_LABELS, month_name=month_name), 422 if errors else 200
 
 

@@ -149,6 +149,17 @@ def _goal(goal_id: int) -> Goal:
     return _or_404(lambda: plan_guards.goal_or_404(goal_id, current_user))
 
 
+TIMELINE_STEP = 30  # timeline entries per "show more"
+TIMELINE_MAX = 600
+
+
+def timeline_shown() -> int:
+    """How many timeline entries to show: ``?shown=N`` (a multiple of the step), the newest 30 by default."""
+    raw = request.args.get("shown", "")
+    wanted = int(raw) if raw.isdigit() and len(raw) < 5 else TIMELINE_STEP
+    return max(TIMELINE_STEP, min(TIMELINE_MAX, wanted))
+
+
 def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                update_form: UpdateForm | None = None, state_form: StateForm | None = None,
                confirm: str | None = None, evidence_form: EvidenceLinkForm | None = None):
@@ -162,12 +173,15 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                                                                            for e in linkable]
     transitions = [t for t in ("achieve", "pause", "resume", "drop", "reopen")
                    if workflow.allowed("goal", goal, t, current_user)]
+    shown = timeline_shown()
+    entries = goal_timeline.timeline(goal, limit=shown + 1)  # one more tells whether to offer "show more"
     return render_template(
         "plans/goal.html", goal=goal, organisation=goal.organisation, acting=absences.acting_owner(goal),
         owner_away=absences.is_away(goal.owner_id), task_form=task_form,
         update_form=update_form or UpdateForm(formdata=None), state_form=state_form or StateForm(formdata=None),
         evidence_form=evidence_form, linked=goal_evidence.linked(goal), can_link=can_link and bool(linkable),
-        entries=goal_timeline.timeline(goal, limit=200), names={m.id: m.name for m in members},
+        entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
+        names={m.id: m.name for m in members},
         can_edit=workflow.allowed("goal", goal, "edit", current_user),
         can_update=workflow.allowed("goal", goal, "record_update", current_user),
         can_add_task=workflow.allowed("goal", goal, "add_task", current_user),

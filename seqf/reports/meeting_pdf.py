@@ -1,4 +1,5 @@
-"""A meeting's agenda and minutes as PDF (``templates/pdf/meeting.html``), rendered on request."""
+"""A meeting's agenda and minutes as PDF (``templates/pdf/meeting.html``), rendered on request;
+typeset again only when the HTML differs from one typeset before (``seqf.reports.typeset_cache``)."""
 
 from __future__ import annotations
 

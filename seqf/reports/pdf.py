@@ -12,6 +12,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from seqf.reports import typeset_cache
+
 
 def _static_only_fetcher(static_root: Path):
     from weasyprint.urls import default_url_fetcher
@@ -31,12 +33,19 @@ def _static_only_fetcher(static_root: Path):
 
 
 def render_pdf(template: str, language: str = "nb", **context) -> bytes:
-    """Render ``templates/<template>`` in ``language`` and typeset it as PDF bytes."""
-    import weasyprint
+    """Render ``templates/<template>`` in ``language`` and typeset it as PDF bytes.
 
+    The same HTML gives the same PDF, so a document typeset before is served from
+    ``typeset_cache`` (keyed by the HTML itself; see there why that is correct)."""
     static_root = Path(current_app.static_folder)
     with force_locale(language):
         html = render_template(template, pdf_language=language, **context)
-    document = weasyprint.HTML(string=html, base_url=static_root.as_uri() + "/",
-                               url_fetcher=_static_only_fetcher(static_root))
-    return document.write_pdf()
+
+    def make() -> bytes:
+        import weasyprint
+
+        document = weasyprint.HTML(string=html, base_url=static_root.as_uri() + "/",
+                                   url_fetcher=_static_only_fetcher(static_root))
+        return document.write_pdf()
+
+    return typeset_cache.typeset(html, make)

@@ -3,7 +3,8 @@ exports share (``plan_export``: a constant number of statements whatever the siz
 
 The PDF shows the goals that are in play (active and paused) with description, owner and deputy,
 due date, health, last update and their tasks; the XLSX (``plan_xlsx``) holds every goal, task and
-update. Both are rendered on request (the plan changes all the time) in the organisation's language.
+update. Both are rendered on request (the plan changes all the time) in the organisation's language;
+the PDF's typesetting is skipped when the same HTML was typeset before (``seqf.reports.typeset_cache``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, render_template, send_file
+from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,14 +15,21 @@ from seqf.reviews.visit_access import overview_review, package_review
 from seqf.services import evidence as evidence_service
 from seqf.services import review_package
 from seqf.services.review_guards import LEADER_ROLES, REVISOR_ROLES
+from seqf.web import MAX_PAGE
+
+
+def _page_number() -> int:
+    """``?page=`` of the evidence list, kept within 1…MAX_PAGE."""
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 @bp.get("/reviews/<int:review_id>/package")
 @login_required
 def package(review_id: int):
     review, roles = package_review(review_id)
-    return render_template("reviews/package.html", review=review, roles=roles,
-                           package=review_package.package(review),
+    evidence = review_package.evidence_page(review, _page_number())
+    return render_template("reviews/package.html", review=review, roles=roles, evidence_page=evidence,
+                           package=review_package.package(review, evidence),
                            previous_pdf=review_package.report_renderer_available())
 
 
@@ -30,8 +37,9 @@ def package(review_id: int):
 @login_required
 def package_contents(review_id: int):
     review, roles = overview_review(review_id)
-    return render_template("reviews/package_contents.html", review=review, roles=roles,
-                           contents=review_package.contents(review),
+    evidence = review_package.evidence_page(review, _page_number())
+    return render_template("reviews/package_contents.html", review=review, roles=roles, evidence_page=evidence,
+                           contents=review_package.contents(review, evidence),
                            is_revisor=bool(roles & REVISOR_ROLES), is_leader=bool(roles & LEADER_ROLES))
 
 

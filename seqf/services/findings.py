@@ -49,6 +49,17 @@ def findings_of(review: Review) -> dict[str, AreaAssessment]:
     return {a.area: a for a in rows}
 
 
+def finding_summaries(review: Review) -> dict[str, sa.Row]:
+    """Per area code: ``justification``, ``score``, ``claimed`` and ``version`` of the recorded findings.
+
+    One statement of plain columns: the lists and the publication check need no steps, evidence or
+    tags, which ``findings_of`` loads with every finding (three more statements and the ORM graph)."""
+    rows = db.session.execute(
+        sa.select(AreaAssessment.area, AreaAssessment.justification, AreaAssessment.score,
+                  AreaAssessment.claimed, AreaAssessment.version).where(AreaAssessment.review_id == review.id))
+    return {row.area: row for row in rows}
+
+
 def is_correction_draft(review: Review) -> bool:
     """Edits made after publication are a draft of the next version, unseen until it is made."""
     return review.state in FROZEN
@@ -248,7 +259,7 @@ def numbered(area: str, recommendations: list[str]) -> list[dict[str, str]]:
 
 def status(review: Review) -> list[dict[str, Any]]:
     """Per covered area: recorded?, score, claimed, version — for the findings list and the API."""
-    found = findings_of(review)
+    found = finding_summaries(review)
     rows = []
     for area in review_scope.review_areas(review):
         f = found.get(area["code"])

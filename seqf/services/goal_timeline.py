@@ -2,7 +2,8 @@
 
 Read from the rows themselves (updates, evidence links) and from the audit events of the goal and
 its tasks — every change is audited already, so the timeline needs no table of its own. The goal
-page shows it whole; the follow-up review shows the part since the previous review.
+page shows the newest entries with "show more" (a goal followed for years has hundreds of updates);
+the follow-up review shows the part since the previous review.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ class Entry:
 
 
 def timeline(goal: Goal, since: dt.datetime | None = None, limit: int = 500) -> list[Entry]:
-    """Entries after ``since`` (all when None), newest first, at most ``limit``. Four queries."""
+    """Entries after ``since`` (all when None), newest first, at most ``limit``. Four queries.
+
+    Each source is cut at ``limit`` newest rows in SQL: the newest ``limit`` of the merged list
+    are among them, so the work does not grow with the goal's history."""
     updates = sa.select(GoalUpdate).where(GoalUpdate.goal_id == goal.id).options(
         sa.orm.joinedload(GoalUpdate.author))
     task_ids = sa.select(Task.id).where(Task.goal_id == goal.id).scalar_subquery()
@@ -51,6 +55,8 @@ def timeline(goal: Goal, since: dt.datetime | None = None, limit: int = 500) -> 
         updates = updates.where(GoalUpdate.created_at > since)
         events = events.where(AuditEvent.at > since)
         linked = linked.where(goal_evidence.c.linked_at > since)
+    updates = updates.order_by(GoalUpdate.created_at.desc(), GoalUpdate.id.desc()).limit(limit)
+    linked = linked.order_by(goal_evidence.c.linked_at.desc()).limit(limit)
     entries = [Entry(u.created_at, "update", u.author, update=u) for u in db.session.scalars(updates)]
     entries += [Entry(e.at, e.action, e.actor, event=e, data=e.data or {})
                 for e in db.session.scalars(events.order_by(AuditEvent.at.desc()).limit(limit))]

@@ -228,43 +228,110 @@ def _check_year(year: int) -> None:
                             fields={"year": f"{YEAR_RANGE[0]}–{YEAR_RANGE[1]}"})
 
 
+CALENDAR_PER_PAGE = 100
+EVENT_ORDER = {"visit": 0, "follow_up_due": 1, "certificate_expiry": 2}
+
+
+def _calendar_events(first: dt.date, last: dt.date) -> sa.Subquery:
+    """Visits, follow-ups due and certificate expiries between ``first`` and ``last`` as one UNION ALL
+    with the same columns, so ordering, counting and paging happen in the database."""
+    org = (Organisation.id.label("organisation_id"), Organisation.name.label("organisation"))
+    no_int, no_text = sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.String)
+    no_date = sa.cast(sa.null(), sa.Date)
+    visits = (sa.select(Review.visit_starts_on.label("date"), Review.visit_ends_on.label("end"),
+                        sa.literal("visit").label("type"), sa.literal(EVENT_ORDER["visit"]).label("type_order"),
+                        Review.id.label("review_id"), no_int.label("certificate_id"),
+                        sa.cast(Review.kind, sa.String).label("kind"), sa.cast(Review.state, sa.String).label("state"),
+                        *org)
+              .join(Organisation, Organisation.id == Review.organisation_id)
+              .where(Review.state != ReviewState.due, Review.visit_starts_on.between(first, last)))
+    due = (sa.select(Review.due_on, no_date, sa.literal("follow_up_due"), sa.literal(EVENT_ORDER["follow_up_due"]),
+                     Review.id, Review.certificate_id, sa.cast(Review.kind, sa.String), no_text, *org)
+           .join(Organisation, Organisation.id == Review.organisation_id)
+           .where(Review.state == ReviewState.due, Review.due_on.between(first, last)))
+    expiries = (sa.select(Certificate.valid_until, no_date, sa.literal("certificate_expiry"),
+                          sa.literal(EVENT_ORDER["certificate_expiry"]), no_int, Certificate.id, no_text, no_text, *org)
+                .join(Organisation, Organisation.id == Certificate.organisation_id)
+                .where(Certificate.withdrawn_at.is_(None), Certificate.valid_until.between(first, last)))
+    return sa.union_all(visits, due, expiries).subquery("events")
+
+
+def _event(row) -> dict:
+    """One event as the page, the API and the .ics have always had it (only the keys of its type)."""
+    event = {"date": row.date, "type": row.type, "organisation_id": row.organisation_id,
+             "organisation": row.organisation}
+    if row.type == "visit":
+        event.update(end=row.end, review_id=row.review_id, kind=row.kind, state=row.state)
+    elif row.type == "follow_up_due":
+        event.update(review_id=row.review_id, kind=row.kind, certificate_id=row.certificate_id)
+    else:
+        event.update(certificate_id=row.certificate_id)
+    return event
+
+
+def _ordered(events: sa.Subquery) -> sa.Select:
+    return sa.select(events).order_by(events.c.date, events.c.type_order, events.c.organisation,
+                                      events.c.review_id, events.c.certificate_id)
+
+
 def calendar(user: User, year: int) -> list[dict]:
     """Visits, follow-ups due and certificate expiries of ``year`` across the network, in date order.
 
     Each event: ``{"date", "end"?, "type": visit|follow_up_due|certificate_expiry, "organisation_id",
-    "organisation", "review_id"?, "certificate_id"?, "kind"?, "state"?}``. Three statements.
+    "organisation", "review_id"?, "certificate_id"?, "kind"?, "state"?}``. One statement. The whole
+    year is for the .ics file and the API; the page shows one month at a time (``calendar_month``).
     """
     require_network(user)
     _check_year(year)
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    events: list[dict] = []
-    visits = db.session.execute(
-        sa.select(Review.id, Review.kind, Review.state, Review.visit_starts_on, Review.visit_ends_on,
-                  Organisation.id.label("org_id"), Organisation.name)
-        .join(Organisation, Organisation.id == Review.organisation_id)
-        .where(Review.state != ReviewState.due, Review.visit_starts_on.between(first, last)))
-    for r in visits:
-        events.append({"date": r.visit_starts_on, "end": r.visit_ends_on, "type": "visit", "review_id": r.id,
-                       "kind": r.kind.value, "state": r.state.value, "organisation_id": r.org_id,
-                       "organisation": r.name})
-    due = db.session.execute(
-        sa.select(Review.id, Review.kind, Review.due_on, Review.certificate_id,
-                  Organisation.id.label("org_id"), Organisation.name)
-        .join(Organisation, Organisation.id == Review.organisation_id)
-        .where(Review.state == ReviewState.due, Review.due_on.between(first, last)))
-    for r in due:
-        events.append({"date": r.due_on, "type": "follow_up_due", "review_id": r.id, "kind": r.kind.value,
-                       "certificate_id": r.certificate_id, "organisation_id": r.org_id, "organisation": r.name})
-    expiries = db.session.execute(
-        sa.select(Certificate.id, Certificate.valid_until, Organisation.id.label("org_id"), Organisation.name)
-        .join(Organisation, Organisation.id == Certificate.organisation_id)
-        .where(Certificate.withdrawn_at.is_(None), Certificate.valid_until.between(first, last)))
-    for r in expiries:
-        events.append({"date": r.valid_until, "type": "certificate_expiry", "certificate_id": r.id,
-                       "organisation_id": r.org_id, "organisation": r.name})
-    order = {"visit": 0, "follow_up_due": 1, "certificate_expiry": 2}
-    events.sort(key=lambda e: (e["date"], order[e["type"]], e["organisation"]))
-    return events
+    events = _calendar_events(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return [_event(row) for row in db.session.execute(_ordered(events))]
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise RuleViolation(_("A month from 1 to 12."), fields={"month": "1–12"})
+
+
+@dataclass
+class CalendarMonth:
+    """One month of the network calendar, one page of it, and how many events each month of the year has."""
+    year: int
+    month: int
+    events: list[dict]
+    counts: dict[int, int]  # month 1–12 → events
+    page: int
+    per_page: int
+
+    @property
+    def total(self) -> int:
+        return self.counts.get(self.month, 0)
+
+    @property
+    def year_total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def calendar_month(user: User, year: int, month: int, page: int = 1,
+                   per_page: int = CALENDAR_PER_PAGE) -> CalendarMonth:
+    """The events of one month (one page of ``per_page``, in date order) and the year's count per
+    month: two statements, and a page of bounded size, whatever the size of the network."""
+    require_network(user)
+    _check_year(year)
+    _check_month(month)
+    year_events = _calendar_events(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    month_of = sa.extract("month", year_events.c.date)
+    counts = {int(m): n for m, n in db.session.execute(
+        sa.select(month_of, sa.func.count()).group_by(month_of))}
+    first = dt.date(year, month, 1)
+    last = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
+    page = max(1, page)
+    rows = db.session.execute(_ordered(_calendar_events(first, last))
+                              .limit(per_page).offset((page - 1) * per_page))
+    return CalendarMonth(year, month, [_event(row) for row in rows], counts, page, per_page)
 
 
 def calendar_by_month(events: list[dict]) -> list[tuple[int, list[dict]]]:

@@ -27,7 +27,7 @@ from seqf.reports import review_report
 from seqf.services import audit, locks, mail, recommendations, review_scope
 from seqf.services.assessments import MAX_TEXT
 from seqf.services.errors import RuleViolation
-from seqf.services.findings import findings_of
+from seqf.services.findings import finding_summaries
 from seqf.services.review_comments import leaders_of
 from seqf.urls import external_url
 
@@ -45,7 +45,7 @@ def report_language(review: Review) -> str:
 
 def missing_areas(review: Review) -> dict[str, str]:
     """Covered areas without a finding or without a justification (code → what is missing)."""
-    found = findings_of(review)
+    found = finding_summaries(review)
     missing = {}
     for area in review_scope.review_areas(review):
         f = found.get(area["code"])

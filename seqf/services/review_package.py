@@ -16,6 +16,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -96,11 +97,42 @@ def self_assessment(review: Review) -> dict | None:
 
 # --- evidence ------------------------------------------------------------------------------------
 
+EVIDENCE_PER_PAGE = 50  # the package pages show the library a page at a time (the ZIP and the API hold it all)
+
+
+def _active_evidence(review: Review) -> sa.Select:
+    return sa.select(Evidence).where(Evidence.organisation_id == review.organisation_id,
+                                     Evidence.archived.is_(False))
+
+
 def evidence_list(review: Review) -> list[Evidence]:
     """The organisation's evidence that is not archived, titles in order."""
     return list(db.session.scalars(
-        sa.select(Evidence).where(Evidence.organisation_id == review.organisation_id, Evidence.archived.is_(False))
-        .options(so.selectinload(Evidence.files)).order_by(Evidence.title, Evidence.id)))
+        _active_evidence(review).options(so.selectinload(Evidence.files)).order_by(Evidence.title, Evidence.id)))
+
+
+@dataclass
+class EvidencePage:
+    """One page of the package's evidence, in title order, and how much there is in all."""
+    items: list[Evidence]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def evidence_page(review: Review, page: int = 1, per_page: int = EVIDENCE_PER_PAGE) -> EvidencePage:
+    """Two statements (count and page, plus the page's files and tags) however large the library:
+    an organisation with 1,000 documents is not one page."""
+    page = max(1, page)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(_active_evidence(review).subquery()))
+    items = list(db.session.scalars(
+        _active_evidence(review).options(so.selectinload(Evidence.files)).order_by(Evidence.title, Evidence.id)
+        .limit(per_page).offset((page - 1) * per_page)))
+    return EvidencePage(items, total or 0, page, per_page)
 
 
 def evidence_entry(evidence: Evidence) -> dict:
@@ -154,22 +186,26 @@ def previous_review(review: Review) -> dict | None:
 
 # --- the package ---------------------------------------------------------------------------------
 
-def package(review: Review) -> dict:
-    """Everything the revisors receive (caller checked ``require_revisor``)."""
+def package(review: Review, evidence: EvidencePage | None = None) -> dict:
+    """Everything the revisors receive (caller checked ``require_revisor``); with ``evidence`` (the
+    page) only that page of the library, as the HTML page shows it."""
+    items = evidence.items if evidence is not None else evidence_list(review)
     return {"review_id": review.id, "organisation": {"id": review.organisation_id, "name": review.organisation.name},
             "self_assessment": self_assessment(review),
-            "evidence": [evidence_entry(e) for e in evidence_list(review)],
+            "evidence": [evidence_entry(e) for e in items],
             "previous_review": previous_review(review),
             "action_plan": plan_follow_up.package_plan(review.organisation_id)}
 
 
-def contents(review: Review) -> dict:
-    """Titles only, for the organisation's leaders: what the revisors receive, without any file."""
+def contents(review: Review, evidence: EvidencePage | None = None) -> dict:
+    """Titles only, for the organisation's leaders: what the revisors receive, without any file
+    (with ``evidence``: that page of the library only)."""
     round_ = source_round(review)
     previous = previous_review(review)
+    items = evidence.items if evidence is not None else evidence_list(review)
     return {"self_assessment": {"round_id": round_.id, "title": round_.title} if round_ else None,
             "evidence": [{"id": e.id, "title": e.title, "kind": "link" if e.is_link else "file"}
-                         for e in evidence_list(review)],
+                         for e in items],
             "previous_review": ({"id": previous["id"], "report_version": previous["report_version"]}
                                 if previous else None),
             "action_plan": [{"goal_id": g["goal_id"], "title": g["title"]}

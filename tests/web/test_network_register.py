@@ -213,7 +213,9 @@ def test_calendar_groups_visits_follow_ups_and_expiries_by_month(client, auth, n
     auth.login(network["coordinator"])
     events = register.calendar(network["coordinator"], follow_up_year)
     assert {e["type"] for e in events} >= {"follow_up_due"}
-    page = client.get(f"/network/calendar?year={follow_up_year}").get_data(as_text=True)
+    due = next(e for e in events if e["type"] == "follow_up_due" and e["organisation"] == "Org active")
+    # the page shows one month at a time: the month of the follow-up lists it
+    page = client.get(f"/network/calendar?year={follow_up_year}&month={due['date'].month}").get_data(as_text=True)
     assert "Org active" in page
     expiry_year = certificate.valid_until.year
     assert any(e["type"] == "certificate_expiry" and e["organisation"] == "Org active"
@@ -226,6 +228,25 @@ def test_calendar_groups_visits_follow_ups_and_expiries_by_month(client, auth, n
     assert not any(e["organisation_id"] == withdrawn.id and e["type"] == "certificate_expiry"
                    for year in range(clock.today().year, clock.today().year + 4)
                    for e in register.calendar(network["coordinator"], year))
+
+
+def test_the_calendar_page_shows_one_month_paged_with_every_month_counted(client, auth, network):
+    coordinator = network["coordinator"]
+    year = network["active"].valid_from.year + 1
+    events = register.calendar(coordinator, year)
+    month = events[0]["date"].month
+    shown = register.calendar_month(coordinator, year, month, per_page=1)
+    assert shown.counts == {m: n for m in range(1, 13)
+                            if (n := len([e for e in events if e["date"].month == m]))}
+    assert shown.events == [e for e in events if e["date"].month == month][:1]
+    assert shown.pages == shown.total
+    if shown.total > 1:
+        second = register.calendar_month(coordinator, year, month, page=2, per_page=1)
+        assert second.events == [e for e in events if e["date"].month == month][1:2]
+    auth.login(coordinator)
+    assert client.get(f"/network/calendar?year={year}&month=13").status_code == 422
+    page = client.get(f"/network/calendar?year={year}&month={month}").get_data(as_text=True)
+    assert f'{len(events)} ' in page and 'aria-current="page"' in page
 
 
 def test_calendar_ics_has_one_all_day_event_per_entry(client, auth, network):
