@@ -103,8 +103,14 @@ def open_round(actor: User, organisation: Organisation, *, title: str, closes_on
 
 
 def round_areas(round_: Round) -> list[dict]:
-    """The areas this round asks about: the instrument's, then the organisation's own."""
-    return instrument_service.areas_for_round(round_.instrument, round_.own_areas or [])
+    """The areas this round asks about: the instrument's, then the organisation's own.
+
+    Cheap enough to call per open round on the dashboard: the instrument row is read without its
+    definition and the areas come from a per-process cache keyed by immutable content
+    (``instrument_service.areas_for_round``).
+    """
+    instrument = instrument_service.light_instrument(round_.instrument_id)
+    return instrument_service.areas_for_round(instrument, round_.own_areas or [])
 
 
 def seqf_codes(round_: Round) -> list[str]:
