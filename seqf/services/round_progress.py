@@ -105,10 +105,11 @@ class NamesPage:
 
 
 def names_page(round_: Round, page: int = 1, who: str = "all", search: str = "",
-               per_page: int = NAMES_PER_PAGE, invited: int | None = None) -> NamesPage:
+               per_page: int | None = None, invited: int | None = None) -> NamesPage:
     """One page of ``names_query``: a COUNT and a LIMIT/OFFSET, whatever the number of participants.
 
     ``invited`` (from ``progress_counts``) saves the COUNT when the list is not narrowed."""
+    per_page = per_page or NAMES_PER_PAGE
     query = names_query(round_, who, search)
     if invited is not None and who == "all" and not search:
         total = invited
