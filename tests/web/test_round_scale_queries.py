@@ -112,3 +112,25 @@ def test_the_library_is_listed_once_and_the_form_works_without_javascript(client
     # now linked to step 1: listed in step 1, and offered in the library for the other four steps only
     assert len(re.findall(rf'name="step-1-evidence" value="{chosen.id}" checked', again)) == 1
     assert len(re.findall(rf'name="step-\d-evidence" value="{chosen.id}"', again)) == 5
+
+
+def test_api_summary_limits_comments_only_when_asked(api, make_org, make_user):
+    from tests.web.round_helpers import close
+
+    org = make_org()
+    leader = make_user(org=org, member_role="leader")
+    staff = [make_user(org=org, member_role="staff") for _ in range(3)]
+    round_ = open_round(leader, org, participant_ids=[u.id for u in staff])
+    for i, user in enumerate(staff):
+        answer(user, round_, {"1": 1}, comments={"1": f"Kommentar {i}"})
+    close(leader, round_)
+    api.token(leader)
+    whole = api.get(f"/api/v1/rounds/{round_.id}/summary", leader).get_json()
+    area = next(a for a in whole["areas"] if a["area"] == "1")
+    assert len(area["comments"]) == 3 and "comments_total" not in area
+    limited = api.get(f"/api/v1/rounds/{round_.id}/summary?comments=2", leader).get_json()
+    area = next(a for a in limited["areas"] if a["area"] == "1")
+    assert len(area["comments"]) == 2 and area["comments_total"] == 3
+    withheld = next(a for a in limited["areas"] if a["area"] == "2")
+    assert withheld["comments"] is None and withheld["comments_total"] is None
+    assert api.get(f"/api/v1/rounds/{round_.id}/summary?comments=x", leader).status_code == 422
