@@ -108,13 +108,15 @@ def fill_context(round_: Round, areas: list[dict], index: int, response: Respons
     }
 
 
-def autosave_body(round_: Round, response: Response | None, area: dict) -> dict:
+def autosave_body(round_: Round, response: Response | None, area: dict,
+                  answers: dict | None = None) -> dict:
     """The JSON the autosave script shows: time saved, the area's scores and steps, progress.
 
     ``area_answered`` is false when nothing is ticked and "none yet" is not chosen: the area then
-    has no answer, and ``notice`` tells the person how to answer it.
+    has no answer, and ``notice`` tells the person how to answer it. ``answers`` (what
+    ``save_answers`` returned) saves reading them again.
     """
-    answers = rounds.answers_of(response)
+    answers = rounds.answers_of(response) if answers is None else answers
     assessment = answers.get(area["code"])
     area_count = len(rounds.round_areas(round_))
     steps = {s.level: s.met for s in assessment.steps} if assessment else {}

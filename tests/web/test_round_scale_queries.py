@@ -134,3 +134,29 @@ def test_api_summary_limits_comments_only_when_asked(api, make_org, make_user):
     withheld = next(a for a in limited["areas"] if a["area"] == "2")
     assert withheld["comments"] is None and withheld["comments_total"] is None
     assert api.get(f"/api/v1/rounds/{round_.id}/summary?comments=x", leader).status_code == 422
+
+
+def _autosave_statements(client, round_id: int, codes: list[str]) -> int:
+    url = f"/rounds/{round_id}/fill/1/autosave"
+    headers = {"X-CSRFToken": client.csrf_token(), "Accept": "application/json"}
+    first = client.post(url, data={"step-1-indicators": codes[:1]}, csrf=False, headers=headers)
+    assert first.status_code == 200, first.get_json()
+    db.session.expunge_all()
+    with counting() as statements:
+        second = client.post(url, data={"step-1-indicators": codes, "version": str(first.get_json()["version"])},
+                             csrf=False, headers=headers)
+    assert second.status_code == 200, second.get_json()
+    assert second.get_json()["claimed"] == 1 and second.get_json()["answered"] == 1
+    return len(statements)
+
+
+def test_autosave_runs_as_many_statements_for_3_as_for_12_participants(client, auth, make_org, make_user):
+    counts = []
+    for staff, library in ((3, 1), (12, 10)):
+        email, round_id, _people = _world(make_org, make_user, staff=staff, library=library)
+        round_ = db.session.get(Round, round_id)
+        codes = [i["code"] for i in round_service.round_areas(round_)[0]["steps"][0]["indicators"]]
+        auth.logout()
+        assert auth.login(email).status_code == 302
+        counts.append(_autosave_statements(client, round_id, codes))
+    assert counts[0] == counts[1], counts
