@@ -32,6 +32,7 @@ class Picker:
     near: dict[int, list[LibraryItem]] = field(default_factory=dict)
     rows: list[tuple[LibraryItem, list[int]]] = field(default_factory=list)
     size: int = 0  # items in the library
+    labels: dict[int, str] = field(default_factory=dict)  # level → "Step n", translated once per page
 
     def shown(self, level: int) -> set[int]:
         return {item.id for item in self.near.get(level, [])}
@@ -58,13 +59,16 @@ def _tags(organisation_id: int, area: str) -> dict[int, set[int | None]]:
     return found
 
 
-def build_picker(organisation_id: int, area: dict, selected: dict[int, list]) -> Picker:
-    """Split the library for the steps of ``area``; ``selected`` is level → evidence ids linked now."""
+def build_picker(organisation_id: int, area: dict, selected: dict[int, list],
+                 labels: dict[int, str] | None = None) -> Picker:
+    """Split the library for the steps of ``area``; ``selected`` is level → evidence ids linked now.
+
+    ``labels`` (level → "Step n" in the page's language) are translated once, not once per checkbox."""
     library = _library(organisation_id)
     tags = _tags(organisation_id, area["code"])
     levels = [step["level"] for step in area["steps"]]
     chosen = {level: {i for i in selected.get(level, []) if isinstance(i, int)} for level in levels}
-    picker = Picker(near={level: [] for level in levels}, size=len(library))
+    picker = Picker(near={level: [] for level in levels}, size=len(library), labels=labels or {})
     for item in library:
         tagged = tags.get(item.id, set())
         offered = []

@@ -53,8 +53,9 @@ def is_locked(round_: Round, response: Response | None) -> bool:
 
 def picker_for(round_: Round, area: dict, data: AreaData) -> evidence_picker.Picker:
     """The evidence picker of one area: the library once, each step's linked and tagged evidence."""
+    labels = {step["level"]: _("Step %(n)d", n=step["level"]) for step in area["steps"]}
     return evidence_picker.build_picker(round_.organisation_id, area,
-                                        {step.level: step.evidence_ids for step in data.steps})
+                                        {step.level: step.evidence_ids for step in data.steps}, labels)
 
 
 def evidence_by_id(round_: Round, data: AreaData) -> dict:
