@@ -202,6 +202,7 @@ class AreaSummaryOut(BaseModel):
     spread: int | None
     disagreement: bool | None
     comments: list[str] | None
+    comments_total: int | None = None  # only with ?comments=N: how many there are in all
 
 
 class SummaryOut(BaseModel):

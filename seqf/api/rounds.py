@@ -10,12 +10,12 @@ answered what.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from seqf import permissions
 from seqf.api import round_schemas as s
-from seqf.api.core import ApiError, current_api_user, operation
+from seqf.api.core import ApiError, Query, current_api_user, operation
 from seqf.extensions import db
 from seqf.models import Response, ResponseState, Round, RoundParticipant, User
 from seqf.services import assessments
@@ -201,23 +201,45 @@ def submit_my_response(round_id: int):
 
 # --- leading: summary, consensus, results --------------------------------------------------------
 
-def summary_out(round_: Round) -> dict:
-    """``round_summary`` of the released snapshot: every figure of a withheld area is null, its count too."""
+MAX_COMMENTS = 1000
+
+
+def summary_out(round_: Round, comments: int | None = None) -> dict:
+    """``round_summary`` of the released snapshot: every figure of a withheld area is null, its count too.
+
+    ``comments`` (optional) keeps at most that many comments per released area and adds
+    ``comments_total``; without it every comment is returned, as documented.
+    """
     summary = round_service.round_summary(round_)
     summary["released_at"] = _iso(summary["released_at"])
     summary.pop("stale_close_at", None)
     summary.pop("closed_unreleased", None)
     for area in summary["areas"]:
         area["released_at"] = _iso(area["released_at"])
+        if comments is not None:
+            found = area.get("comments")
+            area["comments_total"] = len(found) if found is not None else None
+            area["comments"] = found[:comments] if found is not None else None
     return summary
+
+
+def _comments_limit() -> int | None:
+    raw = request.args.get("comments")
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) > MAX_COMMENTS:
+        raise ApiError(422, "validation_failed", _("Some fields are missing or invalid."),
+                       {"comments": f"0–{MAX_COMMENTS}"})
+    return int(raw)
 
 
 @operation("/rounds/<int:round_id>/summary",
            summary="Aggregates per area from the snapshot released at close; null while withheld (leader, org_admin)",
-           tag="rounds", response=s.SummaryOut, errors=(403, 404))
+           tag="rounds", response=s.SummaryOut, errors=(403, 404, 422),
+           query={"comments": Query.integer("at most this many comments per area (default: all)", 0, MAX_COMMENTS)})
 def get_summary(round_id: int):
     round_, _user = _leading(round_id)
-    return summary_out(round_)
+    return summary_out(round_, _comments_limit())
 
 
 def consensus_out(round_: Round) -> dict:

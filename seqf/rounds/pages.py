@@ -10,8 +10,8 @@ from flask_login import current_user
 from seqf import clock, workflow
 from seqf.extensions import db
 from seqf.models import Evidence, Response, ResponseState, Round, RoundParticipant, RoundState
-from seqf.rounds import forms
-from seqf.services import assessments, round_readers, rounds
+from seqf.rounds import evidence_picker, forms
+from seqf.services import assessments, round_progress, round_readers, rounds
 from seqf.services import evidence as evidence_service
 from seqf.services.assessments import AreaData, StepData
 from seqf.services.instruments import localized
@@ -51,8 +51,11 @@ def is_locked(round_: Round, response: Response | None) -> bool:
     return not workflow.allowed("response", response, "edit", current_user)
 
 
-def library(round_: Round) -> list:
-    return list(db.session.scalars(evidence_service.evidence_for(round_.organisation)))
+def picker_for(round_: Round, area: dict, data: AreaData) -> evidence_picker.Picker:
+    """The evidence picker of one area: the library once, each step's linked and tagged evidence."""
+    labels = {step["level"]: _("Step %(n)d", n=step["level"]) for step in area["steps"]}
+    return evidence_picker.build_picker(round_.organisation_id, area,
+                                        {step.level: step.evidence_ids for step in data.steps}, labels)
 
 
 def evidence_by_id(round_: Round, data: AreaData) -> dict:
@@ -96,10 +99,9 @@ def fill_context(round_: Round, areas: list[dict], index: int, response: Respons
         "answers": answers, "assessment": assessment, "current": current,
         "steps": forms.steps_by_level(current), "hint": hint_text(assessment),
         "progress": progress_text(len(answers), len(areas)), "answered": len(answers),
-        "library": library(round_), "linked": evidence_by_id(round_, current),
+        "picker": picker_for(round_, area, current), "linked": evidence_by_id(round_, current),
         "locked": is_locked(round_, response), "response": response,
         "submitted": response is not None and response.state == ResponseState.submitted,
-        "evidence_choices": forms.evidence_choices,
         "version": version, "none_yet": none_yet, "errors": errors or {}, "not_answered": not_answered,
         "theirs": conflict.current.get(area["code"]) if conflict is not None else None,
         "conflict": conflict is not None,
@@ -107,13 +109,15 @@ def fill_context(round_: Round, areas: list[dict], index: int, response: Respons
     }
 
 
-def autosave_body(round_: Round, response: Response | None, area: dict) -> dict:
+def autosave_body(round_: Round, response: Response | None, area: dict,
+                  answers: dict | None = None) -> dict:
     """The JSON the autosave script shows: time saved, the area's scores and steps, progress.
 
     ``area_answered`` is false when nothing is ticked and "none yet" is not chosen: the area then
-    has no answer, and ``notice`` tells the person how to answer it.
+    has no answer, and ``notice`` tells the person how to answer it. ``answers`` (what
+    ``save_answers`` returned) saves reading them again.
     """
-    answers = rounds.answers_of(response)
+    answers = rounds.answers_of(response) if answers is None else answers
     assessment = answers.get(area["code"])
     area_count = len(rounds.round_areas(round_))
     steps = {s.level: s.met for s in assessment.steps} if assessment else {}
@@ -178,16 +182,28 @@ def _own_status(round_: Round) -> dict:
 
 
 def summary_context(round_: Round) -> dict:
-    """The leader's view: who has submitted, aggregates per area (or why they are withheld)."""
-    names = rounds.submitted_names(round_)
+    """The leader's view: how many have submitted, a page of who (never what), aggregates per area.
+
+    The names come a page at a time (``?who=not_submitted``, ``?q=`` searches), so the page costs
+    the same whatever the number of participants.
+    """
+    from flask import request
+
+    who = round_progress.clean_filter(request.args.get("who"))
+    search = round_progress.clean_search(request.args.get("q"))
+    page = request.args.get("page", 1, type=int) or 1
+    progress = round_progress.progress_counts(round_)
+    readers = round_readers.readers_since_open(round_)
     return {
         "round": round_, "organisation": round_.organisation,
         "areas": {a["code"]: a for a in rounds.round_areas(round_)},
-        "names": names, "summary": rounds.round_summary(round_),
+        "progress": progress, "who": who, "q": search,
+        "names": round_progress.names_page(round_, page, who, search, invited=progress.invited),
+        "summary": rounds.round_summary(round_, readers=readers),
         "can_close": workflow.allowed("round", round_, "close", current_user),
         "can_reopen": workflow.allowed("round", round_, "reopen", current_user),
         "can_consensus": workflow.allowed("round", round_, "record_consensus", current_user),
-        "staff_participants": round_readers.can_ever_release(round_),
+        "staff_participants": round_readers.can_ever_release(round_, readers),
         **_own_status(round_),
     }
 
@@ -251,7 +267,6 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
         "summary": summary, "entry": entry,
         "can_record": workflow.allowed("round", round_, "record_consensus", current_user),
         **_consensus_version(assessment, posted, conflict, area),
-        "library": library(round_), "linked": evidence_by_id(round_, current),
-        "evidence_choices": forms.evidence_choices,
+        "picker": picker_for(round_, area, current), "linked": evidence_by_id(round_, current),
         "staff_linked": _staff_linked(round_, prefill["evidence"] if prefill else {}),
     }

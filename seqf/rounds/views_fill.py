@@ -111,17 +111,18 @@ def autosave(round_id: int, area_code: str):
         return json_error(404, "unknown_area", _("Unknown quality area “%(area)s”.", area=area_code))
     posted = forms.answer_from_form(request.form, area)
     answered = forms.is_answered(request.form, posted)
+    saved = None
     try:
         response = rounds.response_of(round_, current_user, create=answered)
         if response is not None:
-            rounds.save_answers(current_user, response, [posted] if answered else [],
-                                unanswered=[] if answered else [posted])
+            saved = rounds.save_answers(current_user, response, [posted] if answered else [],
+                                        unanswered=[] if answered else [posted])
     except StaleVersion as exc:
         db.session.rollback()
         return jsonify(pages.conflict_body(round_, area, exc)), 409
     except ServiceError as exc:
         return json_error(exc.status, exc.code, exc.message, exc.fields)
-    return jsonify(pages.autosave_body(round_, response, area))
+    return jsonify(pages.autosave_body(round_, response, area, saved))
 
 
 @bp.route("/rounds/<int:round_id>/submit", methods=["GET", "POST"])

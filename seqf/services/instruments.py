@@ -9,6 +9,7 @@ one normalised shape (see ``areas_for_round``).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import defer
 
 from seqf.extensions import db
 from seqf.instruments import (
@@ -35,11 +37,17 @@ from seqf.text import shorten
 
 SEQF_SLUG = "seqf"
 REQUEST_CACHE = "current_instruments"
+LIGHT_CACHE = "light_instruments"
 
 # content hash → parsed definition (stored versions never change, so this never goes stale)
 _DEFINITIONS: dict[str, InstrumentDefinition] = {}
 # built-in file path → ((mtime_ns, size), definition, content hash)
 _BUILTIN_FILES: dict[str, tuple[tuple[int, int], InstrumentDefinition, str]] = {}
+# content hash → the instrument's areas in the normalised shape (see ``instrument_areas``)
+_AREAS: dict[str, tuple[dict[str, Any], ...]] = {}
+# (content hash, own-area snapshot as canonical JSON) → a round's areas (see ``areas_for_round``)
+_ROUND_AREAS: dict[tuple[str, str], tuple[dict[str, Any], ...]] = {}
+_ROUND_AREAS_MAX = 512  # distinct own-area snapshots kept; beyond it the oldest half is dropped
 
 
 # --- storing versions ----------------------------------------------------------------------------
@@ -161,6 +169,7 @@ def current_instrument(slug: str) -> Instrument:
 def forget_request_cache() -> None:
     """Drop the per-request lookups (called when a request starts)."""
     g.pop(REQUEST_CACHE, None)
+    g.pop(LIGHT_CACHE, None)
 
 
 def instrument_by_id(instrument_id: int) -> Instrument:
@@ -221,8 +230,20 @@ def _area_dict(area: Area) -> dict[str, Any]:
 
 
 def instrument_areas(instrument: Instrument) -> list[dict[str, Any]]:
-    """The instrument's areas in the normalised shape (a fresh list each call)."""
-    return [_area_dict(area) for area in definition_of(instrument).areas]
+    """The instrument's areas in the normalised shape (a fresh list of shared, read-only dicts).
+
+    Built once per process per content hash: a stored version never changes (its hash is its
+    content), so the structure cannot go stale. Callers must not mutate the dicts.
+    """
+    return list(_cached_instrument_areas(instrument))
+
+
+def _cached_instrument_areas(instrument: Instrument) -> tuple[dict[str, Any], ...]:
+    found = _AREAS.get(instrument.content_hash)
+    if found is None:
+        found = tuple(_area_dict(area) for area in definition_of(instrument).areas)
+        _AREAS[instrument.content_hash] = found
+    return found
 
 
 def own_area_dict(own_area: OwnArea) -> dict[str, Any]:
@@ -257,8 +278,39 @@ def areas_for_round(instrument: Instrument, own_areas: list[dict]) -> list[dict[
     Each area: ``{"code", "own", "title": {nb, en}, "summary": {nb, en}, "steps": [{"level",
     "title": {nb, en}, "indicators": [{"code", "text": {nb, en}, "guidance": {"meaning",
     "evidence"} | None}]}]}``.
+
+    Cached per process by the instrument's content hash and the own-area snapshot's content: both
+    are immutable inputs (a round copies its own areas when it opens and never changes the copy),
+    so equal keys always give equal areas and nothing needs invalidating. The list is fresh; the
+    dicts are shared and must not be mutated.
     """
-    return instrument_areas(instrument) + [{**area, "own": True} for area in own_areas]
+    key = (instrument.content_hash,
+           json.dumps(own_areas, sort_keys=True, ensure_ascii=False) if own_areas else "")
+    found = _ROUND_AREAS.get(key)
+    if found is None:
+        found = _cached_instrument_areas(instrument) + tuple({**area, "own": True} for area in own_areas)
+        if len(_ROUND_AREAS) >= _ROUND_AREAS_MAX:
+            for old in list(_ROUND_AREAS)[:_ROUND_AREAS_MAX // 2]:
+                del _ROUND_AREAS[old]
+        _ROUND_AREAS[key] = found
+    return list(found)
+
+
+def light_instrument(instrument_id: int) -> Instrument:
+    """The instrument row without its definition (about 108 KB of JSON for SEQF).
+
+    Round pages need only the content hash (the parsed definition and areas are cached by it); the
+    definition is loaded on first access if this process has not parsed that version yet. An
+    instrument already in the session is returned as it is. The row is kept in ``g`` for the rest
+    of the request: the session's identity map holds objects weakly, so without a reference each
+    call would read the row again.
+    """
+    held = g.setdefault(LIGHT_CACHE, {})
+    instrument = held.get(instrument_id)
+    if instrument is None or instrument not in db.session:
+        instrument = db.session.get(Instrument, instrument_id, options=[defer(Instrument.definition)])
+        held[instrument_id] = instrument
+    return instrument
 
 
 def area_codes_for(organisation_id: int) -> set[str]:

@@ -12,11 +12,20 @@ from seqf.workflow import guard, role_resolver
 
 
 def is_participant(round_: Round, user: User) -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(RoundParticipant).where(
-            RoundParticipant.round_id == round_.id, RoundParticipant.user_id == user.id
-        )
-    ) > 0
+    """Whether ``user`` was asked to answer ``round_``; asked once per loaded round and user.
+
+    The answer is kept on the loaded ``Round`` object (one page asks it for every workflow check):
+    a round's participants are chosen when it opens and never change afterwards, and the object
+    lives no longer than its session, so the kept answer cannot go stale.
+    """
+    seen = vars(round_).setdefault("_seqf_participants", {})
+    if user.id not in seen:
+        seen[user.id] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(RoundParticipant).where(
+                RoundParticipant.round_id == round_.id, RoundParticipant.user_id == user.id
+            )
+        ) > 0
+    return seen[user.id]
 
 
 @role_resolver("round")

@@ -42,14 +42,17 @@ def readers_since_open(round_: Round) -> set[int]:
     return readers
 
 
-def can_ever_release(round_: Round) -> tuple[bool, int]:
+def can_ever_release(round_: Round, readers: set[int] | None = None) -> tuple[bool, int]:
     """(whether enough participants who never read the results take part, how many do).
 
     A round with fewer such participants than its threshold can never release figures; the leader
-    is told when opening it rather than finding out at the close."""
-    readers = readers_since_open(round_)
-    others = sum(1 for uid in db.session.scalars(sa.select(RoundParticipant.user_id).where(
-        RoundParticipant.round_id == round_.id)) if uid not in readers)
+    is told when opening it rather than finding out at the close. Counted in the database (the
+    readers are a handful of leaders and admins; the participants may be a thousand)."""
+    readers = readers_since_open(round_) if readers is None else readers
+    query = sa.select(sa.func.count()).select_from(RoundParticipant).where(RoundParticipant.round_id == round_.id)
+    if readers:
+        query = query.where(RoundParticipant.user_id.not_in(readers))
+    others = db.session.scalar(query)
     return others >= round_.anonymity_threshold, others
 
 

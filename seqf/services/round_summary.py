@@ -39,7 +39,8 @@ EMPTY_AREA = {"responses": None, "distribution": None, "median": None, "spread":
 
 
 def _areas(round_: Round) -> list[dict]:
-    return instrument_service.areas_for_round(round_.instrument, round_.own_areas or [])
+    instrument = instrument_service.light_instrument(round_.instrument_id)
+    return instrument_service.areas_for_round(instrument, round_.own_areas or [])
 
 
 def submitted_by_staff(round_: Round) -> int:
@@ -159,7 +160,8 @@ def released_snapshot(round_: Round) -> RoundSnapshot | None:
     return found
 
 
-def areas_in_force(round_: Round, release: RoundSnapshot | None) -> dict[str, dict]:
+def areas_in_force(round_: Round, release: RoundSnapshot | None,
+                   readers: set[int] | None = None) -> dict[str, dict]:
     """The released areas that may be shown now.
 
     A release was judged with the readers known at its close. Someone who answered as staff and has
@@ -169,7 +171,7 @@ def areas_in_force(round_: Round, release: RoundSnapshot | None) -> dict[str, di
     if release is None:
         return {}
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
-    known = round_readers.reader_response_ids(round_)
+    known = round_readers.reader_response_ids(round_, readers)
     return {code: entry for code, entry in release.areas.items()
             if len(set(entry["response_ids"]) - known) >= threshold}
 
@@ -182,18 +184,19 @@ def _progress(round_: Round) -> tuple[int, int]:
     return invited, submitted
 
 
-def round_summary(round_: Round, with_comments: bool = True) -> dict:
+def round_summary(round_: Round, with_comments: bool = True, readers: set[int] | None = None) -> dict:
     """What leaders see: live progress, and the aggregates of the release in force (or why there are none).
 
     ``withheld`` is true while nothing is released; a withheld area has every figure null, its
     number of answers included. ``needed`` (after a close without any release) says how many more
     answers from staff the first release needs; ``stale_close_at`` is set when the latest close
-    released nothing new, so the page can say why the older figures still apply.
+    released nothing new, so the page can say why the older figures still apply. ``readers``
+    (``round_readers.readers_since_open``, read in the same request) saves reading them again.
     """
     invited, submitted = _progress(round_)
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
     release = released_snapshot(round_)
-    stored = areas_in_force(round_, release)
+    stored = areas_in_force(round_, release, readers)
     if release is not None and not stored:
         release = None  # every area withheld again since (``areas_in_force``): as if nothing was released
     latest = _snapshots(round_, released_only=False)

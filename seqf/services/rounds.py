@@ -30,6 +30,7 @@ from seqf.services import assessments, audit, locks, mail
 from seqf.services import instruments as instrument_service
 from seqf.services import round_summary as summaries
 from seqf.services.errors import Conflict, NotFound, RuleViolation
+from seqf.services.round_guards import is_participant
 from seqf.services.round_summary import (  # noqa: F401 - the aggregates live there; kept importable here
     consensus_prefill,
     previous_round,
@@ -103,8 +104,14 @@ def open_round(actor: User, organisation: Organisation, *, title: str, closes_on
 
 
 def round_areas(round_: Round) -> list[dict]:
-    """The areas this round asks about: the instrument's, then the organisation's own."""
-    return instrument_service.areas_for_round(round_.instrument, round_.own_areas or [])
+    """The areas this round asks about: the instrument's, then the organisation's own.
+
+    Cheap enough to call per open round on the dashboard: the instrument row is read without its
+    definition and the areas come from a per-process cache keyed by immutable content
+    (``instrument_service.areas_for_round``).
+    """
+    instrument = instrument_service.light_instrument(round_.instrument_id)
+    return instrument_service.areas_for_round(instrument, round_.own_areas or [])
 
 
 def seqf_codes(round_: Round) -> list[str]:
@@ -131,7 +138,7 @@ def response_of(round_: Round, user: User, create: bool = False) -> Response | N
     locks.lock(round_, shared=True)
     response = db.session.scalar(query)
     if response is None:
-        if user.id not in participant_ids(round_):
+        if not is_participant(round_, user):
             raise NotFound(_("You are not a participant in this round."))
         try:
             with db.session.begin_nested():
@@ -191,12 +198,14 @@ def _store(existing: dict[str, AreaAssessment], areas_data: list[assessments.Are
 
 
 def save_answers(actor: User, response: Response, answers: list[assessments.AreaData],
-                 unanswered: list[assessments.AreaData] | None = None) -> None:
+                 unanswered: list[assessments.AreaData] | None = None) -> dict[str, AreaAssessment]:
     """Save (part of) a draft. Submitted responses and closed rounds answer 409.
 
     An area is answered exactly when it has a row: ``answers`` are stored, the areas in
     ``unanswered`` (nothing ticked and no explicit "none of these steps yet") lose their row.
     A version older than the stored one answers 409 ``stale_version`` and nothing is saved.
+    Returns the response's answers as now stored (area → assessment), so the caller need not
+    read them again.
     """
     unanswered = unanswered or []
     _lock_response(response)
@@ -219,6 +228,7 @@ def save_answers(actor: User, response: Response, answers: list[assessments.Area
         if data.area in existing:
             db.session.delete(existing.pop(data.area))
     db.session.flush()
+    return existing
 
 
 def submit_response(actor: User, response: Response) -> None:

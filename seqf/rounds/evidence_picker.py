@@ -1,0 +1,82 @@
+"""The evidence picker of the fill and consensus forms: the library rendered once per page.
+
+Each step lists the evidence already linked to it or tagged to this area and step (a few items).
+The rest of the library is one list below the steps, where every document has a checkbox per step
+it can be added to. The checkboxes carry the same names as before (``step-<n>-evidence``), so the
+form works without JavaScript and autosave posts the same fields; the page no longer repeats the
+whole library once per step (five times the HTML). Only ids, titles and tags of this area are read,
+in two statements, not the evidence objects with their files and authors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from seqf.extensions import db
+from seqf.models import Evidence, EvidenceTag
+
+
+@dataclass(frozen=True)
+class LibraryItem:
+    id: int
+    title: str
+    url: str | None
+
+
+@dataclass
+class Picker:
+    """``near``: level → items shown in that step; ``rows``: (item, levels it can be added to)."""
+
+    near: dict[int, list[LibraryItem]] = field(default_factory=dict)
+    rows: list[tuple[LibraryItem, list[int]]] = field(default_factory=list)
+    size: int = 0  # items in the library
+    labels: dict[int, str] = field(default_factory=dict)  # level → "Step n", translated once per page
+
+    def shown(self, level: int) -> set[int]:
+        return {item.id for item in self.near.get(level, [])}
+
+
+def _library(organisation_id: int) -> list[LibraryItem]:
+    """The organisation's library (not archived), newest first, as the evidence page orders it."""
+    rows = db.session.execute(
+        sa.select(Evidence.id, Evidence.title, Evidence.url)
+        .where(Evidence.organisation_id == organisation_id, Evidence.archived.is_(False))
+        .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
+    ).all()
+    return [LibraryItem(*row) for row in rows]
+
+
+def _tags(organisation_id: int, area: str) -> dict[int, set[int | None]]:
+    """evidence id → the levels it is tagged with in ``area`` (None: the whole area)."""
+    found: dict[int, set[int | None]] = {}
+    for evidence_id, level in db.session.execute(
+        sa.select(EvidenceTag.evidence_id, EvidenceTag.level).join(Evidence, Evidence.id == EvidenceTag.evidence_id)
+        .where(Evidence.organisation_id == organisation_id, EvidenceTag.area == area)
+    ):
+        found.setdefault(evidence_id, set()).add(level)
+    return found
+
+
+def build_picker(organisation_id: int, area: dict, selected: dict[int, list],
+                 labels: dict[int, str] | None = None) -> Picker:
+    """Split the library for the steps of ``area``; ``selected`` is level → evidence ids linked now.
+
+    ``labels`` (level → "Step n" in the page's language) are translated once, not once per checkbox."""
+    library = _library(organisation_id)
+    tags = _tags(organisation_id, area["code"])
+    levels = [step["level"] for step in area["steps"]]
+    chosen = {level: {i for i in selected.get(level, []) if isinstance(i, int)} for level in levels}
+    picker = Picker(near={level: [] for level in levels}, size=len(library), labels=labels or {})
+    for item in library:
+        tagged = tags.get(item.id, set())
+        offered = []
+        for level in levels:
+            if item.id in chosen[level] or None in tagged or level in tagged:
+                picker.near[level].append(item)
+            else:
+                offered.append(level)
+        if offered:
+            picker.rows.append((item, offered))
+    return picker

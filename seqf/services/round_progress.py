@@ -1,0 +1,120 @@
+"""How far a round has come: counts of who has submitted, and one page of the names.
+
+A leader sees who has submitted, never what. With a thousand participants the summary page shows
+the counts (invited, submitted, draft, not started) computed in the database with one GROUP BY,
+and the names a page at a time (optionally only those who have not submitted, or a name search),
+so the page costs the same for five participants or a thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from seqf.extensions import db
+from seqf.models import Response, ResponseState, Round, RoundParticipant, User
+
+NAMES_PER_PAGE = 50
+FILTERS = ("all", "not_submitted", "submitted")
+MAX_SEARCH = 100
+
+
+@dataclass(frozen=True)
+class Progress:
+    invited: int
+    submitted: int
+    draft: int
+
+    @property
+    def not_started(self) -> int:
+        return self.invited - self.submitted - self.draft
+
+
+def progress_counts(round_: Round) -> Progress:
+    """Invited, submitted and draft in one statement (not started is the rest)."""
+    submitted = sa.func.count(sa.case((Response.state == ResponseState.submitted, 1)))
+    draft = sa.func.count(sa.case((Response.state == ResponseState.draft, 1)))
+    invited, done, started = db.session.execute(
+        sa.select(sa.func.count(RoundParticipant.user_id), submitted, draft).select_from(RoundParticipant)
+        .outerjoin(Response, sa.and_(Response.round_id == RoundParticipant.round_id,
+                                     Response.user_id == RoundParticipant.user_id))
+        .where(RoundParticipant.round_id == round_.id)
+    ).one()
+    return Progress(invited=invited, submitted=done, draft=started)
+
+
+def clean_filter(value: str | None) -> str:
+    return value if value in FILTERS else "all"
+
+
+def clean_search(value: str | None) -> str:
+    return (value or "").strip()[:MAX_SEARCH]
+
+
+def names_query(round_: Round, who: str = "all", search: str = "") -> sa.Select:
+    """(name, submitted?) of the participants, by name; ``who`` and ``search`` narrow it.
+
+    Only the name and whether the response is submitted: nothing about what anyone answered."""
+    is_submitted = sa.func.coalesce(Response.state == ResponseState.submitted, False).label("submitted")
+    query = (
+        sa.select(User.name, is_submitted).select_from(RoundParticipant)
+        .join(User, User.id == RoundParticipant.user_id)
+        .outerjoin(Response, sa.and_(Response.round_id == RoundParticipant.round_id,
+                                     Response.user_id == RoundParticipant.user_id))
+        .where(RoundParticipant.round_id == round_.id)
+    )
+    if who == "submitted":
+        query = query.where(Response.state == ResponseState.submitted)
+    elif who == "not_submitted":
+        query = query.where(sa.or_(Response.id.is_(None), Response.state != ResponseState.submitted))
+    if search:
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(User.name.ilike(f"%{escaped}%", escape="\\"))
+    return query.order_by(User.name, User.id)
+
+
+@dataclass(frozen=True)
+class NamesPage:
+    """One page of names, with what ``macros/ui.html``'s ``pagination`` reads."""
+
+    items: list[tuple[str, bool]]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def names_page(round_: Round, page: int = 1, who: str = "all", search: str = "",
+               per_page: int | None = None, invited: int | None = None) -> NamesPage:
+    """One page of ``names_query``: a COUNT and a LIMIT/OFFSET, whatever the number of participants.
+
+    ``invited`` (from ``progress_counts``) saves the COUNT when the list is not narrowed."""
+    per_page = per_page or NAMES_PER_PAGE
+    query = names_query(round_, who, search)
+    if invited is not None and who == "all" and not search:
+        total = invited
+    else:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return NamesPage(items=[(name, bool(done)) for name, done in rows], page=page, per_page=per_page, total=total)
