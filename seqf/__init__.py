@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from seqf.config import Defaults, from_environment, instance_secret_key
+from seqf.config import Defaults, engine_options, from_environment, instance_secret_key
 
 __version__ = "0.1.0"
 
@@ -34,6 +34,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'seqf.db'}"
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.template_folder = app.config["TEMPLATES_DIR"]

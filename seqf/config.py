@@ -28,6 +28,8 @@ _ENV_KEYS: dict[str, tuple[str, type]] = {
     "SEQF_ANONYMITY_THRESHOLD": ("ANONYMITY_THRESHOLD", int),
     "SEQF_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "SEQF_SESSION_IDLE_DAYS": ("SESSION_IDLE_DAYS", int),
+    "SEQF_DB_POOL_SIZE": ("DB_POOL_SIZE", int),
+    "SEQF_DB_MAX_OVERFLOW": ("DB_MAX_OVERFLOW", int),
 }
 
 
@@ -86,6 +88,22 @@ class Defaults:
     # argon2 cost; tests lower it
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
+
+
+def engine_options(config: dict) -> dict[str, object]:
+    """SQLAlchemy engine options: the defaults plus the pool size a production server sets.
+
+    Each gunicorn worker has its own pool. A sync worker uses one connection at a time, a gthread
+    worker one per thread, so ``SEQF_DB_POOL_SIZE`` is the number of threads per worker and the
+    server needs ``workers × (pool size + overflow)`` connections at most (docs/performance.md).
+    SQLite has no pool to size.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not str(config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("sqlite"):
+        for key, option in (("DB_POOL_SIZE", "pool_size"), ("DB_MAX_OVERFLOW", "max_overflow")):
+            if config.get(key) is not None:
+                options[option] = config[key]
+    return options
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]:
