@@ -17,7 +17,7 @@ import time
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from bench.national import database, people, rounds_data, showcase
+from bench.national import database, library, network, people, rounds_data, showcase
 from bench.national.settings import DATABASE, PASSWORD, SEED, STATE_FILE, Scale, database_url
 from seqf import clock, create_app
 from seqf.extensions import db
@@ -58,6 +58,9 @@ def populate(scale: Scale) -> dict:
     instrument = rounds_data.Instrument()
     large, small = crowd.organisations[0], crowd.organisations[3]
     counts = rounds_data.build(rng, crowd.organisations, instrument, scale.rounds - 4, {large.id, small.id})
+    others = [o for o in crowd.organisations if o.id not in (large.id, small.id)]
+    library.build(rng, others)
+    network.build(rng, [o.id for o in others], crowd.revisor_ids, instrument.model.id)
     found, shown = showcase.build(rng, instrument, small, large, crowd.coordinator_id, crowd.revisor_ids)
     counts.add(shown)
     # the staff drafts of the large organisation come first, so its open round gets written to

@@ -58,36 +58,55 @@ class Instrument:
         self.levels = {a["code"]: len(a["steps"]) for a in areas}
 
 
+class AnswerSink:
+    """Area and step answers waiting to be written: one COPY per many rounds, not per round (PostgreSQL
+    answers each COPY with a round trip; 7,474 rounds would spend minutes on them)."""
+
+    LIMIT = 60_000
+
+    def __init__(self):
+        self.areas: list[list] = []
+        self.steps: list[tuple] = []  # (index into areas, level, met, indicators)
+
+    def flush(self) -> None:
+        if not self.areas:
+            return
+        if bulk.is_postgres():
+            ids = bulk.next_ids("area_assessments", len(self.areas))
+            bulk.copy("area_assessments", AREA_COLUMNS, ([aid, *row] for aid, row in zip(ids, self.areas, strict=True)))
+            bulk.copy("step_assessments", STEP_COLUMNS, ((ids[k], *rest) for k, *rest in self.steps))
+        else:
+            ids = bulk.insert(AreaAssessment.__table__, [dict(zip(AREA_COLUMNS[1:], row, strict=True))
+                                                        for row in self.areas])
+            bulk.insert(AreaAssessment.metadata.tables["step_assessments"],
+                        [dict(zip(STEP_COLUMNS, (ids[k], *rest), strict=True)) for k, *rest in self.steps])
+        self.areas, self.steps = [], []
+
+
 def write_answers(rng: random.Random, instrument: Instrument, response_ids: list[int], now: dt.datetime,
-                  areas_answered: int | None = None) -> tuple[int, int, dict[int, dict[str, tuple[int, str]]]]:
-    """Area and step answers for ``response_ids`` (all areas, or the first ``areas_answered``).
+                  sink: AnswerSink, areas_answered: int | None = None
+                  ) -> tuple[int, int, dict[int, dict[str, tuple[int, str]]]]:
+    """Area and step answers for ``response_ids`` (all areas, or the first ``areas_answered``) into ``sink``.
 
     Returns (area rows, step rows, {response id: {area: (score, comment)}}).
     """
     means = {code: rng.uniform(1.5, 3.8) for code in instrument.codes}
-    area_rows, step_plan, scores = [], [], {}
+    scores: dict[int, dict[str, tuple[int, str]]] = {}
     codes = list(instrument.codes)[:areas_answered] if areas_answered else list(instrument.codes)
+    areas = steps = 0
     for response_id in response_ids:
         for code in codes:
-            result, steps, _docs = _answer(rng, means[code], instrument.codes[code])
+            result, answered, _docs = _answer(rng, means[code], instrument.codes[code])
             comment = rng.choice(COMMENTS) if rng.random() < 0.15 else ""
-            area_rows.append([response_id, code, result.claimed, result.score, comment, "", "", [], "", "", now, 1])
-            step_plan.append(steps)
+            index = len(sink.areas)
+            sink.areas.append([response_id, code, result.claimed, result.score, comment, "", "", [], "", "", now, 1])
+            sink.steps += [(index, s["level"], s["met"], s["indicators"]) for s in answered]
             scores.setdefault(response_id, {})[code] = (result.score, comment)
-    if bulk.is_postgres():
-        ids = bulk.next_ids("area_assessments", len(area_rows))
-        bulk.copy("area_assessments", AREA_COLUMNS, ([aid, *row] for aid, row in zip(ids, area_rows, strict=True)))
-    else:
-        ids = bulk.insert(AreaAssessment.__table__, [dict(zip(AREA_COLUMNS[1:], row, strict=True))
-                                                    for row in area_rows])
-    step_rows = [(aid, s["level"], s["met"], s["indicators"]) for aid, steps in zip(ids, step_plan, strict=True)
-                 for s in steps]
-    if bulk.is_postgres():
-        bulk.copy("step_assessments", STEP_COLUMNS, step_rows)
-    else:
-        bulk.insert(AreaAssessment.metadata.tables["step_assessments"],
-                    [dict(zip(STEP_COLUMNS, row, strict=True)) for row in step_rows])
-    return len(area_rows), len(step_rows), scores
+            areas += 1
+            steps += len(answered)
+    if len(sink.areas) >= sink.LIMIT:
+        sink.flush()
+    return areas, steps, scores
 
 
 def snapshot_row(round_id: int, instrument: Instrument, scores: dict[int, dict[str, tuple[int, str]]],
@@ -126,10 +145,14 @@ def round_rows(org_id: int, leader_id: int, instrument: Instrument, plans: list[
 
 def fill_round(rng: random.Random, instrument: Instrument, round_id: int, state: RoundState, leader_id: int,
                staff: list[int], responders: list[int], drafts: list[int], now: dt.datetime,
-               snapshot: bool = True, invite: bool = True) -> Counts:
+               snapshot: bool = True, invite: bool = True, sink: AnswerSink | None = None,
+               snapshots: list[dict] | None = None) -> Counts:
     """Participants (leader and staff; unless ``invite`` is false), submitted responses of ``responders``,
-    drafts of ``drafts``."""
+    drafts of ``drafts``. Without a ``sink`` the answers are written before it returns; with one (and a
+    ``snapshots`` list) they are written when the caller flushes."""
     counts = Counts()
+    own_sink = sink is None
+    sink = sink if sink is not None else AnswerSink()
     if invite:
         bulk.insert_plain(RoundParticipant.__table__, [{"round_id": round_id, "user_id": uid, "invited_at": now}
                                                        for uid in [leader_id, *staff]])
@@ -140,10 +163,16 @@ def fill_round(rng: random.Random, instrument: Instrument, round_id: int, state:
     draft_ids = bulk.insert(Response.__table__, [
         {"round_id": round_id, "user_id": uid, "state": ResponseState.draft, "created_at": now, "updated_at": now,
          "submitted_at": None} for uid in drafts])
-    areas, steps, scores = write_answers(rng, instrument, submitted, now)
-    d_areas, d_steps, _ = write_answers(rng, instrument, draft_ids, now, areas_answered=3)
+    areas, steps, scores = write_answers(rng, instrument, submitted, now, sink)
+    d_areas, d_steps, _ = write_answers(rng, instrument, draft_ids, now, sink, areas_answered=3)
     if state == RoundState.closed and snapshot:
-        bulk.insert(RoundSnapshot.__table__, [snapshot_row(round_id, instrument, scores, submitted_at)])
+        row = snapshot_row(round_id, instrument, scores, submitted_at)
+        if snapshots is None:
+            bulk.insert(RoundSnapshot.__table__, [row])
+        else:
+            snapshots.append(row)
+    if own_sink:
+        sink.flush()
     counts.responses, counts.drafts = len(submitted), len(draft_ids)
     counts.area_answers, counts.step_answers = areas + d_areas, steps + d_steps
     counts.drafts_by_user = [(uid, round_id) for uid in drafts]
@@ -164,6 +193,7 @@ def build(rng: random.Random, organisations, instrument: Instrument, total_round
     per_org = [closed_total // len(regular) + (1 if k < closed_total % len(regular) else 0)
                for k in range(len(regular))]
     counts = Counts()
+    sink, snapshots = AnswerSink(), []
     for org, closed in zip(regular, per_org, strict=True):
         plans = [(RoundState.closed, today - dt.timedelta(days=60 + 400 * k + rng.randint(0, 90)))
                  for k in range(closed)]
@@ -174,14 +204,17 @@ def build(rng: random.Random, organisations, instrument: Instrument, total_round
             if state == RoundState.closed:
                 responders = [uid for uid in org.staff_ids if rng.random() < 0.75]
                 part = fill_round(rng, instrument, round_id, state, org.leader_id, org.staff_ids, responders, [],
-                                  now)
+                                  now, sink=sink, snapshots=snapshots)
             else:
                 shuffled = rng.sample(org.staff_ids, len(org.staff_ids))
                 third = len(shuffled) // 3
                 part = fill_round(rng, instrument, round_id, state, org.leader_id, org.staff_ids,
-                                  shuffled[:third], shuffled[third:2 * third], now)
+                                  shuffled[:third], shuffled[third:2 * third], now, sink=sink,
+                                  snapshots=snapshots)
                 counts.open_rounds += 1
             counts.rounds += 1
             counts.add(part)
-        db.session.flush()
+    sink.flush()
+    bulk.insert(RoundSnapshot.__table__, snapshots)
+    db.session.flush()
     return counts
