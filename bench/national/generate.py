@@ -36,9 +36,10 @@ def make_app(url: str):
                        "RATELIMIT_STORAGE_URI": "memory://", "BASE_URL": "http://bench.local"})
 
 
-def issue_tokens(drafts: list[tuple[int, int]], count: int, rng: random.Random) -> list[dict]:
-    """API tokens for ``count`` staff with a draft (one draft each), hashed as ``seqf.services.tokens`` does."""
-    chosen = rng.sample(drafts, min(count, len(drafts)))
+def issue_tokens(drafts: list[tuple[int, int]], count: int) -> list[dict]:
+    """API tokens for the first ``count`` staff with a draft (one draft each), hashed as
+    ``seqf.services.tokens`` does."""
+    chosen = drafts[:count]
     now = clock.now()
     rows, out = [], []
     for user_id, round_id in chosen:
@@ -66,7 +67,7 @@ def populate(scale: Scale) -> dict:
     # the staff drafts of the large organisation come first, so its open round gets written to
     in_large = [d for d in counts.drafts_by_user if d[1] == found["large"]["open"]]
     others = [d for d in counts.drafts_by_user if d[1] != found["large"]["open"]]
-    staff_tokens = issue_tokens(in_large + others, scale.staff_tokens, rng)
+    staff_tokens = issue_tokens(in_large + rng.sample(others, len(others)), scale.staff_tokens)
     for key in ("small", "large"):
         leader = db.session.scalar(sa.select(User).where(User.email == found[key]["leader"]))
         found[key]["leader_token"] = tokens.issue_api_token(leader)[1]

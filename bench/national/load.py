@@ -86,7 +86,9 @@ def run_phase(base: str, phase: Phase, make, users: int, warmup: float, seconds:
             method, path, headers, body = built
             with self.client.request(method, path, headers=headers, data=body, name=phase.name,
                                      catch_response=True, allow_redirects=False) as answer:
-                if not 200 <= (answer.status_code or 0) < 400:
+                status = answer.status_code or 0
+                to_login = 300 <= status < 400 and "/login" in (answer.headers.get("Location") or "")
+                if not 200 <= status < 400 or to_login:  # a lost session is an error, not a redirect
                     if not errors:
                         errors.append(f"{answer.status_code} {path}: {(answer.text or '')[:300]}")
                     answer.failure(f"status {answer.status_code}")
@@ -140,6 +142,13 @@ def run(state: dict, seconds: float = 20, warmup: float = 3, users: int = 20) ->
     process = server.start(url, port)
     load_start = _loadavg()
     rss_peak: list[float] = []
+
+    def sample_memory():
+        while True:
+            rss_peak.append(max(server.worker_rss_mb(process), default=0))
+            gevent.sleep(0.5)
+
+    sampler = gevent.spawn(sample_memory)
     try:
         cookies = {who: sessions.login(base, email, state["password"]) for who, email in (
             ("small", state["small"]["leader"]), ("large", state["large"]["leader"]),
@@ -151,15 +160,15 @@ def run(state: dict, seconds: float = 20, warmup: float = 3, users: int = 20) ->
             # a submit spends a draft: no warm-up, so the drafts go to the measured seconds
             row = run_phase(base, phase, make, users, 0 if phase.kind == "submit" else warmup, seconds)
             row["unloaded_p50"], row["unloaded_p95"] = unloaded(base, make)
-            rss_peak.append(max(server.worker_rss_mb(process), default=0))
             rows.append(row)
             print(f"{row['page']:<34} {row['rps']:7.1f}/s p50 {row['p50']:6.0f} p95 {row['p95']:6.0f} "
                   f"errors {row['errors']} {row['first_error']}", flush=True)
         rss_steady = server.worker_rss_mb(process)
     finally:
+        sampler.kill()
         server.stop(process)
     reset_drafts(url, tokens)
-    counted = statements.count(url, state, [p for p in phases(state) if p.kind != "submit"], list(tokens))
+    counted = statements.count(url, state, phases(state), list(tokens))  # a submit spends one draft, reset below
     healthz = max(rows[0]["rps"], rows[-1]["rps"]) or 1
     for row in rows:
         row["share"] = row["rps"] / healthz

@@ -36,7 +36,7 @@ def section(state: dict, result: dict) -> str:
         lines.append(f"| {r['page']} | {r['rps']:.1f} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | {r['p99']:.0f} ms | "
                      f"{r['errors']} | {r['share']:.0%} | {statements} | {r['unloaded_p95']:.0f} ms |")
     steady = ", ".join(f"{mb:.0f}" for mb in result["rss_steady"])
-    lines += ["", f"Worker memory (RSS) after the run: {steady} MB; peak seen between phases "
+    lines += ["", f"Worker memory (RSS) after the run: {steady} MB; peak during the run (sampled every 0.5 s) "
                   f"{result['rss_peak']:.0f} MB.", "",
               "Reproduce: `make bench` (or `python -m bench.national [--scale 1.0] [--seconds 20] [--rebuild]`; "
               "`SEQF_BENCH_POSTGRES_URL` is the admin URL, default `postgresql+psycopg://127.0.0.1:5432/postgres`). "
