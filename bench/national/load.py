@@ -16,7 +16,9 @@ from locust.env import Environment
 
 import argparse
 import json
+import signal
 import statistics
+import sys
 import time
 import urllib.request
 
@@ -134,6 +136,8 @@ def unloaded(base: str, make, runs: int = 50) -> tuple[float, float]:
 
 
 def run(state: dict, seconds: float = 20, warmup: float = 3, users: int = 20) -> dict:
+    # a terminated run still stops its gunicorn (the ``finally`` below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     url = database_url(state["database"])
     tokens = state["staff_tokens"]
     reset_drafts(url, tokens)
