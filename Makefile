@@ -40,6 +40,8 @@ lint: install-test
 	$(BIN)/ruff format --check . || true
 
 bench: install-test postgres
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.national
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.uploads
 	$(BIN)/python -m bench.report_pdf

@@ -333,6 +333,12 @@ def main() -> None:
     # bench/uploads.py keeps its own section at the end of the file
     previous = README.read_text(encoding="utf-8") if README.exists() else ""
     uploads = previous[previous.index("<!-- uploads:start -->"):] if "<!-- uploads:start -->" in previous else ""
+    # bench/national keeps its section right after the title line
+    start, end = "<!-- national:start -->", "<!-- national:end -->"
+    if start in previous and end in previous:
+        national = start + previous.split(start, 1)[1].split(end, 1)[0] + end
+        title, _, rest = text.partition("\n")
+        text = f"{title}\n\n{national}\n{rest}"
     README.write_text(text.rstrip("\n") + "\n\n" + uploads if uploads else text, encoding="utf-8")
     print(f"written to {README}", file=sys.stderr)
 

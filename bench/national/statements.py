@@ -1,0 +1,58 @@
+"""SQL statements per request, counted in-process: the Flask test client against the bench database,
+logged in as the same user, with a ``before_cursor_execute`` listener; the second request is counted
+(the first warms the caches a long-running worker has warm)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import sqlalchemy as sa
+
+from bench.national.pages import AUTOSAVE_BODY, Phase
+from seqf import create_app
+from seqf.extensions import db
+
+
+def count(database_url: str, state: dict, phases: list[Phase], tokens: list[dict]) -> dict[str, int]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-national-count",
+                      "SMTP_HOST": None, "RATELIMIT_ENABLED": False})
+    counts: dict[str, int] = {}
+    clients = {}
+    with app.app_context():
+        seen: list[str] = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        for phase in phases:
+            headers, body = {}, None
+            if phase.who in ("small", "large", "coordinator", "revisor"):
+                if phase.who not in clients:
+                    client = app.test_client()
+                    form = client.get("/login").get_data(as_text=True)
+                    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)
+                    client.post("/login", data={"email": _email(state, phase.who), "password": state["password"],
+                                                "csrf_token": found.group(1) if found else ""})
+                    clients[phase.who] = client
+                client = clients[phase.who]
+            else:
+                client = app.test_client()
+            path = phase.path
+            if phase.who.endswith("-token"):
+                headers["Authorization"] = f"Bearer {state[phase.who[:-6]]['leader_token']}"
+            if phase.who == "token":
+                token = tokens.pop()
+                headers["Authorization"] = f"Bearer {token['token']}"
+                path = path.format(round=token["round_id"])
+                body = json.dumps(AUTOSAVE_BODY) if phase.kind == "autosave" else None
+                headers["Content-Type"] = "application/json"
+            runs = 1 if phase.kind == "submit" else 2
+            for _ in range(runs):
+                seen.clear()
+                client.open(path, method=phase.method, headers=headers, data=body)
+            counts[phase.name] = len(seen)
+            db.session.remove()
+    return counts
+
+
+def _email(state: dict, who: str) -> str:
+    return {"small": state["small"]["leader"], "large": state["large"]["leader"],
+            "coordinator": state["coordinator"], "revisor": state["small"]["lead_revisor"]}[who]
