@@ -77,18 +77,26 @@ def populate(scale: Scale) -> dict:
             "rows": rows, "staff_tokens": staff_tokens, **found}
 
 
+def migrate_to_head(url: str) -> None:
+    """Apply the app's migrations (``flask db upgrade``); nothing to do when the database is current."""
+    app = make_app(url)
+    with app.app_context():
+        upgrade(directory=str(app.extensions["migrate"].directory))
+        db.engine.dispose()
+
+
 def generate(scale: Scale, admin_url_database: str = DATABASE, rebuild: bool = False) -> dict:
     """Build (or reuse) the database; returns the state (also written to ``STATE_FILE``)."""
     if not rebuild and database.marker(admin_url_database) == scale.marker() and STATE_FILE.exists():
         state = json.loads(STATE_FILE.read_text())
         if state.get("scale") == scale.factor:
+            migrate_to_head(database_url(admin_url_database))  # a later migration (an index) applies to the kept data
             state["reused"] = True
             return state
     started = time.perf_counter()
     database.recreate(admin_url_database)
+    migrate_to_head(database_url(admin_url_database))
     app = make_app(database_url(admin_url_database))
-    with app.app_context():
-        upgrade(directory=str(app.extensions["migrate"].directory))
     with app.test_request_context("/"):
         state = populate(scale)
         db.session.remove()
