@@ -26,7 +26,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from itsdangerous import URLSafeTimedSerializer
+
+# The suite runs beside other work on two cores: a property test must fail on a wrong rule, never on a
+# slow machine (no per-example deadline, no "input generation is slow" health check).
+settings.register_profile("seqf", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("seqf")
+
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("SEQF_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
