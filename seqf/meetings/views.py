@@ -31,9 +31,9 @@ from seqf.meetings.forms import (
     SeriesForm,
     UpdateForm,
 )
-from seqf.models import Goal, GoalState, Meeting, MeetingState, Task
+from seqf.models import Goal, GoalState, Meeting, MeetingState, User
 from seqf.reports.meeting_pdf import meeting_filename, meeting_pdf
-from seqf.services import goal_updates, meeting_calendar, meeting_people, plan_guards
+from seqf.services import goal_open_tasks, goal_updates, meeting_calendar, meeting_people, plan_guards
 from seqf.services import meetings as service
 from seqf.services import tasks as task_service
 from seqf.services.errors import ServiceError
@@ -248,9 +248,10 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
     # eager loads: the statement count does not grow with the number of goals and tasks
     goals = list(db.session.scalars(db.select(Goal).where(Goal.organisation_id == org_id,
                                                           Goal.state == GoalState.active)
-                                    .options(so.joinedload(Goal.owner),
-                                             so.selectinload(Goal.tasks).joinedload(Task.assignee))
+                                    .options(so.joinedload(Goal.owner).lazyload(User.role_grants),
+                                             so.lazyload(Goal.recommendations))
                                     .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)))
+    open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
     forms = {}
     for goal in goals:
         update_form = (goal_forms or {}).get(goal.id) or UpdateForm(prefix=f"u{goal.id}", formdata=None)
@@ -260,8 +261,8 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
         wanted = request.args.get("task_goal", "")
         task_form.goal_id.data = int(wanted) if wanted.isdigit() else 0
     task_form.goal_id.choices = [SelectChoice(0, _("Choose a goal")), *(SelectChoice(g.id, g.title) for g in goals)]
-    task_form.assignee_id.choices = _people_choices(meeting_people.assignee_choices(meeting, goals, current_user),
-                                                    _("Someone else (give the e-mail or name below)"))
+    people = meeting_people.assignee_choices(meeting, goals, current_user)
+    task_form.assignee_id.choices = _people_choices(people, _("Someone else (give the e-mail or name below)"))
     if minutes_form is None:
         minutes_form = MinutesForm(formdata=None)
         minutes_form.markdown.data = meeting.minutes
@@ -269,7 +270,7 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
     if attendees_form is None:
         attendees_form = AttendeesForm(formdata=None)
         attendees_form.user_ids.data = [u.id for u in meeting.attendees]
-    attendees_form.user_ids.choices = _people_choices(meeting_people.attendee_choices(meeting, current_user))
+    attendees_form.user_ids.choices = _people_choices(meeting_people.attendees_among(meeting, people, current_user))
     previous = service.previous_meeting(meeting)
     agenda = meeting.agenda or {}
     by_goal = {g["id"]: g for g in agenda.get("goals", [])}
@@ -282,7 +283,7 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
         may_approve=(previous is not None and previous.state == MeetingState.open
                      and meeting.state == MeetingState.open
                      and plan_guards.can_lead_plan(current_user, org_id)),
-        open_tasks={g.id: [t for t in g.tasks if t.state.value == "open"] for g in goals}, today_date=clock.today(),
+        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(),
     ), status
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from seqf.extensions import db
@@ -27,7 +28,7 @@ def _active_members(organisation_id: int, user_ids: Iterable[int]) -> list[User]
     return list(db.session.scalars(
         sa.select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.organisation_id == organisation_id, User.active.is_(True), User.id.in_(ids))
-        .order_by(User.name, User.id)))
+        .options(so.lazyload(User.role_grants)).order_by(User.name, User.id)))
 
 
 def members_among(organisation_id: int, user_ids: Iterable[int]) -> list[User]:
@@ -39,6 +40,12 @@ def attendee_choices(meeting: Meeting, actor: User) -> list[User]:
     """Series participants, recorded attendees and the actor (if members): at most a meeting's worth."""
     ids = {u.id for u in meeting.series.participants} | {u.id for u in meeting.attendees} | {actor.id}
     return _active_members(meeting.organisation_id, ids)
+
+
+def attendees_among(meeting: Meeting, people: list[User], actor: User) -> list[User]:
+    """``attendee_choices`` taken from ``people`` (the assignee choices, a superset): no statement."""
+    ids = {u.id for u in meeting.series.participants} | {u.id for u in meeting.attendees} | {actor.id}
+    return [u for u in people if u.id in ids]
 
 
 def assignee_choices(meeting: Meeting, goals: Iterable[Goal], actor: User) -> list[User]:

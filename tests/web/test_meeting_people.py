@@ -119,3 +119,16 @@ def test_series_participants_added_by_name(client, auth, cast):
         "participant_ids": [str(cast.leader.id)], "others": "Ingen Slik", "version": str(series.version)})
     assert bad.status_code == 422
     assert 'id="others-error"' in bad.get_data(as_text=True)
+
+
+def test_a_goal_card_lists_its_first_open_tasks_and_links_to_the_rest(client, auth, cast):
+    meeting, goal = _meeting(cast)
+    for n in range(11):
+        db.session.add(Task(goal=goal, organisation_id=cast.org.id, title=f"Oppgave {n:02d}",
+                            assignee_id=cast.staff[1].id, due_on=TODAY + dt.timedelta(days=n)))
+    db.session.commit()
+    auth.login(cast.viewer)
+    text = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    card = text[text.index(f'id="goal-{goal.id}"'):text.index('id="rest"')]
+    assert "Oppgave 07" in card and "Oppgave 08" not in card  # soonest due first, eight shown
+    assert f"/goals/{goal.id}" in card
