@@ -149,6 +149,7 @@ def _goal(goal_id: int) -> Goal:
     return _or_404(lambda: plan_guards.goal_or_404(goal_id, current_user))
 
 
+DONE_TASKS_SHOWN = 5  # done tasks listed before "show all tasks"
 TIMELINE_STEP = 30  # timeline entries per "show more"
 TIMELINE_MAX = 600
 
@@ -158,6 +159,17 @@ def timeline_shown() -> int:
     raw = request.args.get("shown", "")
     wanted = int(raw) if raw.isdigit() and len(raw) < 5 else TIMELINE_STEP
     return max(TIMELINE_STEP, min(TIMELINE_MAX, wanted))
+
+
+def _shown_tasks(goal: Goal) -> tuple[list[Task], int]:
+    """Every open task and the most recently finished done ones; ``?tasks=all`` lists them all. A goal
+    that has lived for years collects hundreds of done tasks, and the page should not grow with them."""
+    if request.args.get("tasks") == "all":
+        return list(goal.tasks), 0
+    done = sorted((t for t in goal.tasks if t.state.value != "open"),
+                  key=lambda t: (t.done_at is not None, t.done_at or 0, t.id), reverse=True)
+    keep = {t.id for t in done[:DONE_TASKS_SHOWN]}
+    return [t for t in goal.tasks if t.state.value == "open" or t.id in keep], max(0, len(done) - DONE_TASKS_SHOWN)
 
 
 def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
@@ -173,6 +185,7 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                                                                            for e in linkable]
     transitions = [t for t in ("achieve", "pause", "resume", "drop", "reopen")
                    if workflow.allowed("goal", goal, t, current_user)]
+    shown_tasks, hidden_done = _shown_tasks(goal)
     shown = timeline_shown()
     entries = goal_timeline.timeline(goal, limit=shown + 1)  # one more tells whether to offer "show more"
     return render_template(
@@ -181,7 +194,7 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
         update_form=update_form or UpdateForm(formdata=None), state_form=state_form or StateForm(formdata=None),
         evidence_form=evidence_form, linked=goal_evidence.linked(goal), can_link=can_link and bool(linkable),
         entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
-        names={m.id: m.name for m in members},
+        names={m.id: m.name for m in members}, shown_tasks=shown_tasks, hidden_done=hidden_done,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),
         can_update=workflow.allowed("goal", goal, "record_update", current_user),
         can_add_task=workflow.allowed("goal", goal, "add_task", current_user),
