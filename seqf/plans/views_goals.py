@@ -25,7 +25,16 @@ from seqf.extensions import db
 from seqf.models import Goal, GoalState, Recommendation, Task
 from seqf.plans import bp
 from seqf.plans.forms_goals import EvidenceLinkForm, GoalForm, StateForm, TaskForm, TickForm, UpdateForm
-from seqf.services import absences, goal_evidence, goal_summary, goal_timeline, goal_updates, plan_guards, tasks
+from seqf.services import (
+    absences,
+    goal_evidence,
+    goal_summary,
+    goal_timeline,
+    goal_updates,
+    meeting_people,
+    plan_guards,
+    tasks,
+)
 from seqf.services import goals as goal_service
 from seqf.services import instruments as instrument_service
 from seqf.services import recommendations as recommendation_service
@@ -175,7 +184,11 @@ def _shown_tasks(goal: Goal) -> tuple[list[Task], int]:
 def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                update_form: UpdateForm | None = None, state_form: StateForm | None = None,
                confirm: str | None = None, evidence_form: EvidenceLinkForm | None = None):
-    members = goal_service.members(goal.organisation_id)
+    shown_tasks, hidden_done = _shown_tasks(goal)
+    # the people who matter for this goal, not every member (issue 9): owner, deputy, the listed
+    # tasks' assignees and the reader; anyone else is named in the task form's "someone else" field
+    members = meeting_people.members_among(goal.organisation_id, {
+        goal.owner_id, goal.deputy_id, current_user.id, *(t.assignee_id for t in shown_tasks)})
     task_form = task_form or TaskForm(formdata=None)
     task_form.set_choices(members)
     evidence_form = evidence_form or EvidenceLinkForm(formdata=None)
@@ -185,7 +198,6 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                                                                            for e in linkable]
     transitions = [t for t in ("achieve", "pause", "resume", "drop", "reopen")
                    if workflow.allowed("goal", goal, t, current_user)]
-    shown_tasks, hidden_done = _shown_tasks(goal)
     shown = timeline_shown()
     entries = goal_timeline.timeline(goal, limit=shown + 1)  # one more tells whether to offer "show more"
     return render_template(
@@ -210,15 +222,23 @@ def goal(goal_id: int):
     return _goal_page(_goal(goal_id))
 
 
+def _with_other_assignee(goal: Goal, form: TaskForm) -> dict:
+    """The form's changes, the assignee named in "someone else" (e-mail or name) taking precedence."""
+    changes = form.changes()
+    if (form.assignee_other.data or "").strip():
+        changes["assignee_id"] = meeting_people.find_member(goal.organisation_id, form.assignee_other.data,
+                                                            "assignee_other").id
+    return changes
+
+
 @bp.post("/goals/<int:goal_id>/tasks")
 @login_required
 def add_task(goal_id: int):
     goal = _goal(goal_id)
-    form = TaskForm()
-    form.set_choices(goal_service.members(goal.organisation_id))
+    form = TaskForm()  # choices are set by the page; the service checks the assignee is a member
     if form.validate_on_submit():
         try:
-            attempt(form, lambda: tasks.create_task(current_user, goal, form.changes()))
+            attempt(form, lambda: tasks.create_task(current_user, goal, _with_other_assignee(goal, form)))
         except Refused:
             db.session.rollback()
             return _goal_page(_goal(goal_id), 422, task_form=form)

@@ -36,3 +36,18 @@ def test_done_tasks_beyond_five_are_behind_show_all(client, auth, cast):
     assert "tasks=all" in page
     everything = client.get(f"/goals/{goal.id}?tasks=all").get_data(as_text=True)
     assert all(f"Gjort {n}" in everything for n in range(8))
+
+
+def test_the_task_form_offers_the_goals_people_and_takes_anyone_else_by_e_mail(client, auth, cast, make_user):
+    goal = add_goal(cast)
+    crowd = make_user(org=cast.org, member_role="staff", name="Mengde Medlem", email="mengde@example.no")
+    auth.login(cast.leader)
+    page = client.get(f"/goals/{goal.id}").get_data(as_text=True)
+    assert "Mengde Medlem" not in page and 'name="assignee_other"' in page
+    made = client.post(f"/goals/{goal.id}/tasks", data={"title": "Ring", "assignee_id": "",
+                                                        "assignee_other": "mengde@example.no"})
+    assert made.status_code == 302
+    assert db.session.scalar(db.select(Task).where(Task.title == "Ring")).assignee_id == crowd.id
+    bad = client.post(f"/goals/{goal.id}/tasks", data={"title": "Ring", "assignee_other": cast.outsider.email})
+    assert bad.status_code == 422
+    assert 'id="assignee_other-error"' in bad.get_data(as_text=True)
