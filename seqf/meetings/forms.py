@@ -20,6 +20,7 @@ class SeriesForm(FlaskForm):
     place = StringField(_l("Place"))
     video_url = StringField(_l("Video link"))
     participant_ids = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=False)
+    others = StringField(_l("Add participants (e-mail or full name; separate several with commas)"))
     version = HiddenField()
 
 
@@ -42,7 +43,10 @@ class MinutesForm(FlaskForm):
 
 
 class AttendeesForm(FlaskForm):
+    """The series' participants and the recorded attendees as checkboxes; anyone else by e-mail or name."""
+
     user_ids = MultiCheckboxField(_l("Present"), coerce=int, validate_choice=False)
+    others = StringField(_l("Someone else present (e-mail or full name; separate several with commas)"))
 
 
 class UpdateForm(FlaskForm):
@@ -53,10 +57,14 @@ class UpdateForm(FlaskForm):
     note = TextAreaField(_l("Short note"))
 
 
-class TaskForm(FlaskForm):
-    goal_id = HiddenField()
+class MeetingTaskForm(FlaskForm):
+    """The meeting page's one "new task" form: the goal is chosen in the form, the assignee from the
+    people who matter for the meeting or, for anyone else, by e-mail or full name."""
+
+    goal_id = SelectField(_l("Goal"), coerce=int, validate_choice=False)
     title = StringField(_l("Task"))
     assignee_id = SelectField(_l("Who does it"), coerce=int, validate_choice=False)
+    assignee_other = StringField(_l("Or someone else (e-mail or full name)"))
     due_on = StringField(_l("Due (YYYY-MM-DD)"))
 
 

@@ -25,19 +25,18 @@ from seqf.meetings.forms import (
     ApproveForm,
     AttendeesForm,
     ChangeForm,
+    MeetingTaskForm,
     MinutesForm,
     OpenForm,
     SeriesForm,
-    TaskForm,
     UpdateForm,
 )
-from seqf.models import Goal, GoalState, Meeting, MeetingState, Task
+from seqf.models import Goal, GoalState, Meeting, MeetingState, User
 from seqf.reports.meeting_pdf import meeting_filename, meeting_pdf
-from seqf.services import goal_updates, meeting_calendar, plan_guards
+from seqf.services import goal_open_tasks, goal_updates, meeting_calendar, meeting_people, plan_guards
 from seqf.services import meetings as service
 from seqf.services import tasks as task_service
 from seqf.services.errors import ServiceError
-from seqf.services.goals import members
 
 
 def _register(state) -> None:
@@ -65,8 +64,18 @@ def _fail(form, exc: ServiceError) -> int:
     return exc.status
 
 
-def _member_choices(org_id: int) -> list[SelectChoice]:
-    return [SelectChoice(u.id, u.name) for u in members(org_id)]
+def _participant_choices(form: SeriesForm, org_id: int, current: list[int]) -> None:
+    """Checkboxes for the series' participants, the actor and whoever was ticked in the posted form —
+    not the whole organisation (issue 9); others are added by e-mail or name in ``others``."""
+    posted = (form.participant_ids.data or []) if request.method == "POST" else []
+    form.participant_ids.choices = [SelectChoice(u.id, u.name) for u in meeting_people.members_among(
+        org_id, {*current, *posted, current_user.id})]
+
+
+def _with_others(form: SeriesForm, org_id: int) -> None:
+    """Adds the members named in ``others`` to the ticked participants (errors land on ``others``)."""
+    added = meeting_people.find_members(org_id, form.others.data or "", "others")
+    form.participant_ids.data = [*(form.participant_ids.data or []), *(u.id for u in added)]
 
 
 # ---------------------------------------------------------------- organisation and series
@@ -95,7 +104,7 @@ def new_series(org_id: int):
     if not plan_guards.can_lead_plan(current_user, org_id):
         abort(403, description=_("Only the organisation's leaders can do this."))
     form = SeriesForm()
-    form.participant_ids.choices = _member_choices(org_id)
+    _participant_choices(form, org_id, [])
     if request.method == "GET":
         form.title.data = _("Leader meeting")
         form.first_on.data = clock.today().isoformat()
@@ -103,6 +112,7 @@ def new_series(org_id: int):
     status = 200
     if form.validate_on_submit():
         try:
+            _with_others(form, org_id)
             series = service.create_series(current_user, organisation, _series_form_values(form))
             db.session.commit()
             flash(_("The meeting series is created."), "success")
@@ -121,7 +131,7 @@ def edit_series(series_id: int):
     if not plan_guards.can_lead_plan(current_user, series.organisation_id):
         abort(403, description=_("Only the organisation's leaders can do this."))
     form = SeriesForm()
-    form.participant_ids.choices = _member_choices(series.organisation_id)
+    _participant_choices(form, series.organisation_id, [u.id for u in series.participants])
     if request.method == "GET":
         form.title.data, form.interval_days.data = series.title, str(series.interval_days)
         form.first_on.data = series.first_on.isoformat()
@@ -134,6 +144,7 @@ def edit_series(series_id: int):
     if form.validate_on_submit():
         try:
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            _with_others(form, series.organisation_id)
             service.edit_series(current_user, series, version, _series_form_values(form))
             db.session.commit()
             flash(_("The meeting series is saved."), "success")
@@ -223,23 +234,35 @@ def open_meeting(series_id: int):
 
 # ---------------------------------------------------------------- the meeting
 
+def _people_choices(people, blank: str | None = None) -> list[SelectChoice]:
+    head = [SelectChoice(0, blank)] if blank is not None else []
+    return head + [SelectChoice(u.id, u.name) for u in people]
+
+
 def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, attendees_form=None,
-                  goal_forms=None, conflict=None, approve_form=None):
+                  goal_forms=None, conflict=None, approve_form=None, task_form=None):
+    """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
+    (``meeting_people``), not the whole organisation, and there is one "new task" form with a goal
+    selector instead of one per goal: the page's size and cost do not grow with the membership."""
     org_id = meeting.organisation_id
-    choices = _member_choices(org_id)
     # eager loads: the statement count does not grow with the number of goals and tasks
     goals = list(db.session.scalars(db.select(Goal).where(Goal.organisation_id == org_id,
                                                           Goal.state == GoalState.active)
-                                    .options(so.joinedload(Goal.owner),
-                                             so.selectinload(Goal.tasks).joinedload(Task.assignee))
+                                    .options(so.joinedload(Goal.owner).lazyload(User.role_grants),
+                                             so.lazyload(Goal.recommendations))
                                     .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)))
+    open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
     forms = {}
     for goal in goals:
-        update_form, task_form = (goal_forms or {}).get(goal.id, (None, None))
-        update_form = update_form or UpdateForm(prefix=f"u{goal.id}", formdata=None)
-        task_form = task_form or TaskForm(prefix=f"t{goal.id}", formdata=None)
-        task_form.assignee_id.choices = choices
-        forms[goal.id] = (update_form, task_form)
+        update_form = (goal_forms or {}).get(goal.id) or UpdateForm(prefix=f"u{goal.id}", formdata=None)
+        forms[goal.id] = update_form
+    if task_form is None:
+        task_form = MeetingTaskForm(formdata=None)
+        wanted = request.args.get("task_goal", "")
+        task_form.goal_id.data = int(wanted) if wanted.isdigit() else 0
+    task_form.goal_id.choices = [SelectChoice(0, _("Choose a goal")), *(SelectChoice(g.id, g.title) for g in goals)]
+    people = meeting_people.assignee_choices(meeting, goals, current_user)
+    task_form.assignee_id.choices = _people_choices(people, _("Someone else (give the e-mail or name below)"))
     if minutes_form is None:
         minutes_form = MinutesForm(formdata=None)
         minutes_form.markdown.data = meeting.minutes
@@ -247,20 +270,20 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
     if attendees_form is None:
         attendees_form = AttendeesForm(formdata=None)
         attendees_form.user_ids.data = [u.id for u in meeting.attendees]
-    attendees_form.user_ids.choices = choices
+    attendees_form.user_ids.choices = _people_choices(meeting_people.attendees_among(meeting, people, current_user))
     previous = service.previous_meeting(meeting)
     agenda = meeting.agenda or {}
     by_goal = {g["id"]: g for g in agenda.get("goals", [])}
     runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
     return render_template(
         "meetings/meeting.html", organisation=meeting.series.organisation, meeting=meeting, series=meeting.series,
-        agenda=agenda, by_goal=by_goal, goals=goals, forms=forms, minutes_form=minutes_form,
+        agenda=agenda, by_goal=by_goal, goals=goals, forms=forms, task_form=task_form, minutes_form=minutes_form,
         attendees_form=attendees_form, previous=previous, conflict=conflict, runs=runs,
         approve_form=approve_form or ApproveForm(formdata=None),
         may_approve=(previous is not None and previous.state == MeetingState.open
                      and meeting.state == MeetingState.open
                      and plan_guards.can_lead_plan(current_user, org_id)),
-        open_tasks={g.id: [t for t in g.tasks if t.state.value == "open"] for g in goals}, today_date=clock.today(),
+        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(),
     ), status
 
 
@@ -304,10 +327,10 @@ def minutes(meeting_id: int):
 def attendees(meeting_id: int):
     meeting = plan_guards.meeting_or_404(meeting_id, current_user)
     form = AttendeesForm()
-    form.user_ids.choices = _member_choices(meeting.organisation_id)
     if form.validate_on_submit():
         try:
-            service.set_attendees(current_user, meeting, form.user_ids.data or [])
+            others = meeting_people.find_members(meeting.organisation_id, form.others.data or "", "others")
+            service.set_attendees(current_user, meeting, [*(form.user_ids.data or []), *(u.id for u in others)])
             db.session.commit()
             flash(_("Attendance is saved."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#attendees")
@@ -341,32 +364,77 @@ def goal_update(meeting_id: int, goal_id: int):
         except ServiceError as exc:
             status = _fail(form, exc)
             meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, goal_forms={goal_id: (form, None)})
-    return _meeting_page(meeting, 422, goal_forms={goal_id: (form, None)})
+            return _meeting_page(meeting, status, goal_forms={goal_id: form})
+    return _meeting_page(meeting, 422, goal_forms={goal_id: form})
+
+
+def _add_task(meeting: Meeting, goal: Goal, form: MeetingTaskForm) -> None:
+    """Create the task the form describes (the assignee picked, or named in "someone else")."""
+    if meeting.state != MeetingState.open:
+        raise service.locked_error()
+    assignee_id = form.assignee_id.data or None
+    if (form.assignee_other.data or "").strip():
+        assignee_id = meeting_people.find_member(meeting.organisation_id, form.assignee_other.data,
+                                                 "assignee_other").id
+    task_service.create_task(current_user, goal, {"title": form.title.data, "assignee_id": assignee_id,
+                                                  "due_on": form.due_on.data}, meeting_id=meeting.id)
+
+
+@bp.route("/meetings/<int:meeting_id>/tasks", methods=["POST"])
+@login_required
+def task(meeting_id: int):
+    """The meeting page's "new task" form: the goal is one of the organisation's active goals."""
+    meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+    form = MeetingTaskForm()
+    if not form.validate_on_submit():
+        return _meeting_page(meeting, 422, task_form=form)
+    goal = db.session.get(Goal, form.goal_id.data) if form.goal_id.data else None
+    if goal is None or goal.organisation_id != meeting.organisation_id or goal.state != GoalState.active:
+        form.goal_id.errors = [_("Choose one of the active goals.")]
+        flash(_("Choose one of the active goals."), "error")
+        return _meeting_page(meeting, 422, task_form=form)
+    try:
+        _add_task(meeting, goal, form)
+        db.session.commit()
+    except ServiceError as exc:
+        status = _fail(form, exc)
+        meeting = plan_guards.meeting_or_404(meeting_id, current_user)
+        return _meeting_page(meeting, status, task_form=form)
+    flash(_("The task is added."), "success")
+    return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
 
 
 @bp.route("/meetings/<int:meeting_id>/goals/<int:goal_id>/tasks", methods=["POST"])
 @login_required
 def goal_task(meeting_id: int, goal_id: int):
+    """The former per-goal task form (fields prefixed ``t<goal id>-``), kept so a page still open in a
+    browser from before keeps working; errors show on the page's one task form."""
     meeting = plan_guards.meeting_or_404(meeting_id, current_user)
     goal = _goal_of(meeting, goal_id)
-    form = TaskForm(prefix=f"t{goal.id}")
-    form.assignee_id.choices = _member_choices(meeting.organisation_id)
+    form = MeetingTaskForm(prefix=f"t{goal.id}")
+    form.goal_id.data = goal.id
     if form.validate_on_submit():
         try:
-            if meeting.state != MeetingState.open:
-                raise service.locked_error()
-            task_service.create_task(current_user, goal, {"title": form.title.data, "assignee_id":
-                                                          form.assignee_id.data, "due_on": form.due_on.data},
-                                     meeting_id=meeting.id)
+            _add_task(meeting, goal, form)
             db.session.commit()
             flash(_("The task is added."), "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
         except ServiceError as exc:
             status = _fail(form, exc)
             meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, goal_forms={goal_id: (None, form)})
-    return _meeting_page(meeting, 422, goal_forms={goal_id: (None, form)})
+            return _meeting_page(meeting, status, task_form=_unprefixed(form, goal.id))
+    return _meeting_page(meeting, 422, task_form=_unprefixed(form, goal.id))
+
+
+def _unprefixed(form: MeetingTaskForm, goal_id: int) -> MeetingTaskForm:
+    """The page's task form holding what the prefixed form received, with its errors."""
+    page_form = MeetingTaskForm(formdata=None)
+    for name in ("title", "assignee_id", "assignee_other", "due_on"):
+        getattr(page_form, name).data = getattr(form, name).data
+        getattr(page_form, name).errors = list(getattr(form, name).errors or [])
+    page_form.goal_id.data = goal_id
+    page_form.form_errors.extend(form.form_errors)
+    return page_form
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])

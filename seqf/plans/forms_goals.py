@@ -66,6 +66,7 @@ class TaskForm(FlaskForm):
     assignee_id = SelectField(_l("Who does it"), coerce=_int_or_none, validate_choice=False)
     due_on = StringField(_l("Due date"), filters=[_strip], render_kw={"type": "date"})
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=tasks.NOTE_MAX)])
+    assignee_other = StringField(_l("Or someone else (e-mail or full name)"))
     version = HiddenField(filters=[_version])
 
     def set_choices(self, members) -> None:

@@ -25,7 +25,16 @@ from seqf.extensions import db
 from seqf.models import Goal, GoalState, Recommendation, Task
 from seqf.plans import bp
 from seqf.plans.forms_goals import EvidenceLinkForm, GoalForm, StateForm, TaskForm, TickForm, UpdateForm
-from seqf.services import absences, goal_evidence, goal_summary, goal_timeline, goal_updates, plan_guards, tasks
+from seqf.services import (
+    absences,
+    goal_evidence,
+    goal_summary,
+    goal_timeline,
+    goal_updates,
+    meeting_people,
+    plan_guards,
+    tasks,
+)
 from seqf.services import goals as goal_service
 from seqf.services import instruments as instrument_service
 from seqf.services import recommendations as recommendation_service
@@ -149,6 +158,7 @@ def _goal(goal_id: int) -> Goal:
     return _or_404(lambda: plan_guards.goal_or_404(goal_id, current_user))
 
 
+DONE_TASKS_SHOWN = 5  # done tasks listed before "show all tasks"
 TIMELINE_STEP = 30  # timeline entries per "show more"
 TIMELINE_MAX = 600
 
@@ -160,10 +170,25 @@ def timeline_shown() -> int:
     return max(TIMELINE_STEP, min(TIMELINE_MAX, wanted))
 
 
+def _shown_tasks(goal: Goal) -> tuple[list[Task], int]:
+    """Every open task and the most recently finished done ones; ``?tasks=all`` lists them all. A goal
+    that has lived for years collects hundreds of done tasks, and the page should not grow with them."""
+    if request.args.get("tasks") == "all":
+        return list(goal.tasks), 0
+    done = sorted((t for t in goal.tasks if t.state.value != "open"),
+                  key=lambda t: (t.done_at is not None, t.done_at or 0, t.id), reverse=True)
+    keep = {t.id for t in done[:DONE_TASKS_SHOWN]}
+    return [t for t in goal.tasks if t.state.value == "open" or t.id in keep], max(0, len(done) - DONE_TASKS_SHOWN)
+
+
 def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                update_form: UpdateForm | None = None, state_form: StateForm | None = None,
                confirm: str | None = None, evidence_form: EvidenceLinkForm | None = None):
-    members = goal_service.members(goal.organisation_id)
+    shown_tasks, hidden_done = _shown_tasks(goal)
+    # the people who matter for this goal, not every member (issue 9): owner, deputy, the listed
+    # tasks' assignees and the reader; anyone else is named in the task form's "someone else" field
+    members = meeting_people.members_among(goal.organisation_id, {
+        goal.owner_id, goal.deputy_id, current_user.id, *(t.assignee_id for t in shown_tasks)})
     task_form = task_form or TaskForm(formdata=None)
     task_form.set_choices(members)
     evidence_form = evidence_form or EvidenceLinkForm(formdata=None)
@@ -181,7 +206,7 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
         update_form=update_form or UpdateForm(formdata=None), state_form=state_form or StateForm(formdata=None),
         evidence_form=evidence_form, linked=goal_evidence.linked(goal), can_link=can_link and bool(linkable),
         entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
-        names={m.id: m.name for m in members},
+        names={m.id: m.name for m in members}, shown_tasks=shown_tasks, hidden_done=hidden_done,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),
         can_update=workflow.allowed("goal", goal, "record_update", current_user),
         can_add_task=workflow.allowed("goal", goal, "add_task", current_user),
@@ -197,15 +222,23 @@ def goal(goal_id: int):
     return _goal_page(_goal(goal_id))
 
 
+def _with_other_assignee(goal: Goal, form: TaskForm) -> dict:
+    """The form's changes, the assignee named in "someone else" (e-mail or name) taking precedence."""
+    changes = form.changes()
+    if (form.assignee_other.data or "").strip():
+        changes["assignee_id"] = meeting_people.find_member(goal.organisation_id, form.assignee_other.data,
+                                                            "assignee_other").id
+    return changes
+
+
 @bp.post("/goals/<int:goal_id>/tasks")
 @login_required
 def add_task(goal_id: int):
     goal = _goal(goal_id)
-    form = TaskForm()
-    form.set_choices(goal_service.members(goal.organisation_id))
+    form = TaskForm()  # choices are set by the page; the service checks the assignee is a member
     if form.validate_on_submit():
         try:
-            attempt(form, lambda: tasks.create_task(current_user, goal, form.changes()))
+            attempt(form, lambda: tasks.create_task(current_user, goal, _with_other_assignee(goal, form)))
         except Refused:
             db.session.rollback()
             return _goal_page(_goal(goal_id), 422, task_form=form)

@@ -19,6 +19,7 @@ import datetime as dt
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
@@ -141,11 +142,31 @@ def _visit_events(reviews: list[Review], with_org: bool) -> list[Event]:
     return out
 
 
+# A feed is fetched by every subscribed calendar app every few minutes: each query loads what the
+# feed prints and nothing else (the models' eager defaults — a goal's recommendations, a series'
+# participants, a review's revisors, a user's platform roles — are switched off), so a feed costs the
+# same handful of statements however many tasks, goals and series it lists.
+
+def _series(*where) -> list[MeetingSeries]:
+    """Series with their moves and cancellations (``changes``) and organisation, not their participants."""
+    return list(db.session.scalars(
+        sa.select(MeetingSeries).where(*where)
+        .options(so.lazyload(MeetingSeries.participants), so.joinedload(MeetingSeries.organisation))
+        .order_by(MeetingSeries.title, MeetingSeries.id)))
+
+
 def _open_tasks(where) -> list[Task]:
     return list(db.session.scalars(
         sa.select(Task).join(Goal, Goal.id == Task.goal_id)
         .where(where, Task.state == TaskState.open, Task.due_on.is_not(None), Goal.state.in_(OPEN_GOALS))
+        .options(so.contains_eager(Task.goal).options(so.lazyload("*"), so.joinedload(Goal.organisation)))
         .order_by(Task.due_on, Task.id)))
+
+
+def _goals(*where) -> list[Goal]:
+    return list(db.session.scalars(
+        sa.select(Goal).where(*where, Goal.state == GoalState.active, Goal.due_on.is_not(None))
+        .options(so.lazyload("*"), so.joinedload(Goal.organisation)).order_by(Goal.due_on, Goal.id)))
 
 
 def _visits(organisation_ids) -> list[Review]:
@@ -154,25 +175,25 @@ def _visits(organisation_ids) -> list[Review]:
         sa.select(Review).where(Review.organisation_id.in_(organisation_ids), Review.state != ReviewState.due,
                                 Review.visit_starts_on.is_not(None), Review.visit_starts_on <= end,
                                 sa.func.coalesce(Review.visit_ends_on, Review.visit_starts_on) >= start)
+        .options(so.lazyload("*"), so.joinedload(Review.organisation))
         .order_by(Review.visit_starts_on, Review.id)))
 
 
 def organisation_ics(organisation: Organisation) -> bytes:
     cal = _calendar(_("Action plan – %(name)s", name=organisation.name))
-    events = _meeting_events(meeting_calendar.series_of(organisation.id), with_org=False)
+    events = _meeting_events(_series(MeetingSeries.organisation_id == organisation.id), with_org=False)
     events += _task_events(_open_tasks(Task.organisation_id == organisation.id), with_org=False)
-    events += _goal_events(list(db.session.scalars(sa.select(Goal).where(
-        Goal.organisation_id == organisation.id, Goal.state == GoalState.active, Goal.due_on.is_not(None))
-        .order_by(Goal.due_on, Goal.id))), with_org=False)
+    events += _goal_events(_goals(Goal.organisation_id == organisation.id), with_org=False)
     events += _visit_events(_visits([organisation.id]), with_org=False)
     for review in db.session.scalars(sa.select(Review).where(
             Review.organisation_id == organisation.id, Review.kind == ReviewKind.follow_up,
-            Review.state == ReviewState.due, Review.due_on.is_not(None)).order_by(Review.due_on, Review.id)):
+            Review.state == ReviewState.due, Review.due_on.is_not(None))
+            .options(so.lazyload("*")).order_by(Review.due_on, Review.id)):
         events.append(_event(f"follow-up-due-{review.id}", _("Follow-up review due"), review.due_on))
     for cert in db.session.scalars(sa.select(Certificate).where(
             Certificate.organisation_id == organisation.id, Certificate.withdrawn_at.is_(None),
             ~superseded_clause(), Certificate.valid_until >= clock.today() - dt.timedelta(days=PAST_DAYS))
-            .order_by(Certificate.valid_until, Certificate.id)):
+            .options(so.lazyload("*")).order_by(Certificate.valid_until, Certificate.id)):
         events.append(_event(f"certificate-expiry-{cert.id}", _("The SEQF certificate expires"), cert.valid_until))
     for event in events:
         cal.add_component(event)
@@ -182,18 +203,14 @@ def organisation_ics(organisation: Organisation) -> bytes:
 def person_ics(user: User) -> bytes:
     cal = _calendar(_("My action plan – %(name)s", name=user.name))
     org_ids = list(db.session.scalars(sa.select(Membership.organisation_id).where(Membership.user_id == user.id)))
-    series = list(db.session.scalars(
-        sa.select(MeetingSeries).join(series_participants, series_participants.c.series_id == MeetingSeries.id)
-        .where(series_participants.c.user_id == user.id, MeetingSeries.organisation_id.in_(org_ids))
-        .order_by(MeetingSeries.id))) if org_ids else []
+    series = _series(MeetingSeries.id.in_(sa.select(series_participants.c.series_id).where(
+        series_participants.c.user_id == user.id)), MeetingSeries.organisation_id.in_(org_ids)) if org_ids else []
     events = _meeting_events(series, with_org=True)
     if org_ids:
         events += _task_events(_open_tasks(sa.and_(Task.assignee_id == user.id,
                                                    Task.organisation_id.in_(org_ids))), with_org=True)
-        events += _goal_events(list(db.session.scalars(sa.select(Goal).where(
-            sa.or_(Goal.owner_id == user.id, Goal.deputy_id == user.id), Goal.organisation_id.in_(org_ids),
-            Goal.state == GoalState.active, Goal.due_on.is_not(None)).order_by(Goal.due_on, Goal.id))),
-            with_org=True)
+        events += _goal_events(_goals(sa.or_(Goal.owner_id == user.id, Goal.deputy_id == user.id),
+                                      Goal.organisation_id.in_(org_ids)), with_org=True)
         events += _visit_events(_visits(org_ids), with_org=True)
     for event in events:
         cal.add_component(event)

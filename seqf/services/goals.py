@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from seqf import clock, plan_rules, workflow
@@ -99,7 +100,9 @@ def members(organisation_id: int) -> list[User]:
     """The active members by name (for owner, deputy and assignee choices)."""
     return list(db.session.scalars(
         sa.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation_id, User.active.is_(True)).order_by(User.name, User.id)))
+        .where(Membership.organisation_id == organisation_id, User.active.is_(True))
+        .options(so.lazyload(User.role_grants))  # names for pickers: their platform roles are not needed
+        .order_by(User.name, User.id)))
 
 
 def active_count(organisation_id: int) -> int:

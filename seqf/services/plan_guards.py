@@ -11,6 +11,7 @@ of a task, ``participant`` of a meeting series, and ``member`` for any membershi
 
 from __future__ import annotations
 
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from seqf import permissions
@@ -99,7 +100,13 @@ def series_or_404(series_id: int, user: User) -> MeetingSeries:
 
 
 def meeting_or_404(meeting_id: int, user: User) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    """The meeting with its series, organisation, participants and attendees in three statements; the
+    people's platform roles are not loaded (``role_grants`` is eager by default; nobody here needs them)."""
+    people = so.lazyload(User.role_grants)
+    meeting = db.session.get(Meeting, meeting_id, options=[
+        so.joinedload(Meeting.series).joinedload(MeetingSeries.organisation),
+        so.joinedload(Meeting.series).selectinload(MeetingSeries.participants).options(people),
+        so.selectinload(Meeting.attendees).options(people)])
     if meeting is None or not can_read_plan(user, meeting.organisation_id):
         raise NotFound(_("No such meeting."))
     return meeting

@@ -69,7 +69,7 @@ def _measure(client, meeting) -> tuple[int, int]:
     return len(built), len(page)
 
 
-def test_statement_counts_do_not_grow_with_the_plan(client, auth, cast):
+def test_statement_counts_do_not_grow_with_the_plan(client, auth, cast, make_user):
     _fill(cast, goals=1, tasks=2, updates_per_goal=1)
     db.session.add(Absence(user_id=cast.staff[1].id, starts_on=START, ends_on=START + dt.timedelta(days=9)))
     db.session.commit()
@@ -77,9 +77,12 @@ def test_statement_counts_do_not_grow_with_the_plan(client, auth, cast):
     auth.login(cast.leader)
     client.get(f"/meetings/{meeting.id}")  # warm up (translations, templates)
     small = _measure(client, meeting)
-    # five more goals, 198 more tasks, three years of fortnightly updates on each goal
+    # five more goals, 198 more tasks, three years of fortnightly updates on each goal, 40 more members
     _fill(cast, goals=5, tasks=198, updates_per_goal=78, first=1)
+    crowd = [make_user(org=cast.org, member_role="staff", name=f"Mengde {i}") for i in range(40)]
     large = _measure(client, meeting)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert crowd[0].name not in page  # the pickers offer the meeting's people, not every member
     assert small[0] > 3 and small[1] > 3
     assert large == small, (small, large)
     assert len(agenda.build(meeting)["goals"]) == 6

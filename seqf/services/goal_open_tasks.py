@@ -1,0 +1,39 @@
+"""The first open tasks of each goal, and how many more there are (issue 9: the meeting page listed
+every open task of every goal — 130 of 200 tasks in a long-lived plan — so its cost grew with the plan).
+
+Two statements whatever the plan's size: the first ``limit`` open tasks per goal (soonest due first,
+undated last) with their assignees, ranked by ``row_number()`` in the database, and the open-task
+count per goal. The goal page lists them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from seqf.extensions import db
+from seqf.models import Task, TaskState, User
+
+SHOWN = 8
+
+
+def first_open(goal_ids: Iterable[int], limit: int = SHOWN) -> tuple[dict[int, list[Task]], dict[int, int]]:
+    """``({goal id: its first open tasks}, {goal id: number of open tasks not shown})``."""
+    ids = list(goal_ids)
+    if not ids:
+        return {}, {}
+    open_here = sa.and_(Task.goal_id.in_(ids), Task.state == TaskState.open)
+    ranked = (sa.select(Task.id, sa.func.row_number().over(
+        partition_by=Task.goal_id, order_by=(Task.due_on.is_(None), Task.due_on, Task.id)).label("n"))
+        .where(open_here).subquery())
+    shown: dict[int, list[Task]] = {i: [] for i in ids}
+    for task in db.session.scalars(
+            sa.select(Task).join(ranked, ranked.c.id == Task.id).where(ranked.c.n <= limit)
+            .options(so.joinedload(Task.assignee).lazyload(User.role_grants))
+            .order_by(Task.goal_id, Task.due_on.is_(None), Task.due_on, Task.id)):
+        shown[task.goal_id].append(task)
+    counts = dict(db.session.execute(sa.select(Task.goal_id, sa.func.count()).where(open_here)
+                                     .group_by(Task.goal_id)).all())
+    return shown, {i: counts.get(i, 0) - len(shown[i]) for i in ids}
