@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask.globals import _cv_app
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
 
 
@@ -29,7 +30,44 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def _translations():
+    """``flask_babel.get_translations()`` for this request, looked up once rather than per string.
+
+    Flask-Babel's own lookup walks about ten context-local proxies per call, and a page calls it a
+    hundred times. The result is memoised on Flask-Babel's own per-request namespace next to the
+    locale object it was found for: ``force_locale`` (the mails) and ``refresh()`` replace or drop
+    that object, so a memo found for another locale object is never used.
+    """
+    ctx = _cv_app.get(None)
+    if ctx is None:
+        return get_translations()
+    babel_ns = ctx.g.__dict__.get("_flask_babel")
+    if babel_ns is not None:
+        memo = babel_ns.__dict__.get("seqf_translations")
+        if memo is not None and memo[0] is babel_ns.__dict__.get("babel_locale") is not None:
+            return memo[1]
+    translations = get_translations()
+    babel_ns = ctx.g.__dict__.get("_flask_babel")
+    locale = babel_ns.__dict__.get("babel_locale") if babel_ns is not None else None
+    if locale is not None:
+        babel_ns.seqf_translations = (locale, translations)
+    return translations
+
+
+def install_template_gettext(app: Flask) -> None:
+    """The templates' ``_()`` and ``ngettext()``: Flask-Babel's, with the request's catalogue memoised."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
+
+
 def register_filters(app: Flask) -> None:
+    install_template_gettext(app)
+
     @app.template_filter("date")
     def date_filter(value: dt.date | None, fmt: str = "medium") -> str:
         """22. nov. 2026 (nb) / 22 Nov 2026 (en)."""

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from seqf.extensions import login_manager
 from seqf.models import User
-from seqf.services import sessions
+from seqf.services import reviews, sessions
 
 
 def configure_login(app: Flask) -> None:
@@ -31,6 +31,7 @@ def load_user(session_key: str) -> User | None:
     g.login_session = record
     user = record.user
     user.login_session_key = session_key
+    reviews.note_leads_anything(user, record.user_leads)
     return user
 
 

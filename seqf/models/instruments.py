@@ -22,7 +22,9 @@ class Instrument(TimestampMixin, Base):
     title_en: so.Mapped[str] = so.mapped_column(sa.String(200))
     scale: so.Mapped[str] = so.mapped_column(sa.String(20))
     source: so.Mapped[str] = so.mapped_column(sa.String(200))  # file it was loaded from
-    definition: so.Mapped[dict] = so.mapped_column(sa.JSON)
+    # ~100 KB of JSON: loaded only when read (``services.instruments.definition_of`` parses it once
+    # per content hash), so pages that load an instrument for its title or hash never fetch it
+    definition: so.Mapped[dict] = so.mapped_column(sa.JSON, deferred=True)
 
     __table_args__ = (sa.UniqueConstraint("slug", "content_hash", name="slug_hash"),)
 

@@ -26,14 +26,12 @@ from seqf.web import Refused, attempt, paginate
 def overview(org_id: int):
     organisation = permissions.organisation_or_404(current_user, org_id)
     role = permissions.member_role(current_user, org_id)
-    member_count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Membership).where(Membership.organisation_id == org_id)
-    )
+    status = organisation_status(organisation)  # the member count comes with it
     board = None
     if plan_guards.can_read_plan(current_user, org_id):
         board = org_dashboard.dashboard(current_user, organisation)
     return render_template("organisations/overview.html", organisation=organisation, role=role,
-                           member_count=member_count, status=organisation_status(organisation), board=board,
+                           member_count=status.member_count, status=status, board=board,
                            today=clock.today(), cert_labels=CERTIFICATE_STATE_LABELS,
                            area_label=lambda area: f"{area['area']} {localized(area['title'], lang())}")
 

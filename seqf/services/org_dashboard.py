@@ -3,7 +3,8 @@ meeting, the goals with their health, overdue tasks and the trend of the area sc
 
 For members (the page's plan part is shown to members only). A fixed number of statements whatever
 the size of the plan: goals (one, owners joined), overdue tasks (two: count + first rows), certificate
-(one), meetings (series + their changes), trend (three, ``seqf.services.trend``).
+(one), meetings (series + their changes), trend (three, ``seqf.services.trend``). The people shown
+(owners, deputies, assignees) are loaded for their names only: not with their platform roles.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class Dashboard:
 def active_goals(organisation_id: int) -> list[Goal]:
     return list(db.session.scalars(
         sa.select(Goal).where(Goal.organisation_id == organisation_id, Goal.state == GoalState.active)
-        .options(so.joinedload(Goal.owner), so.joinedload(Goal.deputy), so.lazyload(Goal.recommendations))
+        .options(so.joinedload(Goal.owner).lazyload(User.role_grants),
+                 so.joinedload(Goal.deputy).lazyload(User.role_grants), so.lazyload(Goal.recommendations))
         .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)).unique())
 
 
@@ -53,7 +55,8 @@ def overdue_tasks(organisation_id: int, today: dt.date) -> tuple[list[Task], int
     count = db.session.scalar(sa.select(sa.func.count()).select_from(Task).where(*where)) or 0
     rows = list(db.session.scalars(
         sa.select(Task).where(*where)
-        .options(so.joinedload(Task.assignee), so.joinedload(Task.goal).lazyload(Goal.recommendations))
+        .options(so.joinedload(Task.assignee).lazyload(User.role_grants),
+                 so.joinedload(Task.goal).lazyload(Goal.recommendations))
         .order_by(Task.due_on, Task.id).limit(OVERDUE_SHOWN)))
     return rows, count
 

@@ -24,7 +24,7 @@ from seqf.models import (
     User,
     utcnow,
 )
-from seqf.services import audit, locks, mail, tokens
+from seqf.services import audit, locks, mail, reviews, tokens
 from seqf.services.accounts import check_password_rules, create_user, find_user_by_email, normalise_email
 from seqf.services.errors import Conflict, NotFound, RuleViolation
 from seqf.text import clean_single_line, has_visible
@@ -124,6 +124,7 @@ def add_member(actor: User | None, organisation: Organisation, user: User, role:
     membership = Membership(user=user, organisation=organisation, role=member_role)
     db.session.add(membership)
     db.session.flush()
+    reviews.forget_leads_anything()
     audit.record(actor, "membership.added", membership,
                  f"{user.email} added as {member_role.value}", organisation.id,
                  data={"email": user.email, "name": user.name, "role": member_role.value,
@@ -159,6 +160,7 @@ def change_member_role(actor: User, membership: Membership, role: str) -> None:
     _guard_last_admin(membership)
     old = membership.role
     membership.role = new_role
+    reviews.forget_leads_anything()
     audit.record(actor, "membership.changed", membership,
                  f"{membership.user.email}: {old.value} → {new_role.value}", membership.organisation_id,
                  data={"email": membership.user.email, "old_role": old.value, "role": new_role.value,
@@ -174,6 +176,7 @@ def remove_member(actor: User, membership: Membership) -> None:
                        "role": membership.role.value, "user_id": membership.user_id})
     db.session.delete(membership)
     db.session.flush()
+    reviews.forget_leads_anything()
 
 
 def members(organisation: Organisation) -> sa.Select:

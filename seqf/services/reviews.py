@@ -465,12 +465,14 @@ def latest_published_review(organisation_id: int, exclude_id: int | None = None)
 # what a list shows of each review, loaded for the whole page at once
 _LIST_LOADS = (so.selectinload(Review.organisation), so.selectinload(Review.instrument),
                so.selectinload(Review.suggested_lead))
+# the dashboard's review cards: the organisation's name and nothing else
+_CARD_LOADS = (so.selectinload(Review.organisation), so.lazyload(Review.revisors))
 
 
-def reviews_for(user: User, organisation_id: int | None = None) -> sa.Select:
+def reviews_for(user: User, organisation_id: int | None = None, loads=_LIST_LOADS) -> sa.Select:
     """The reviews on the caller's list: a coordinator's every review not yet decided, the reviews a
     revisor is assigned to, and the reviews of the organisations the caller leads. Unfinished first,
-    then by visit (or due) date."""
+    then by visit (or due) date. ``loads`` are the loader options for what the page shows."""
     assigned = sa.select(ReviewRevisor.review_id).where(ReviewRevisor.user_id == user.id)
     led = sa.select(Membership.organisation_id).where(Membership.user_id == user.id,
                                                       Membership.role.in_(LEADING_ROLES))
@@ -478,7 +480,7 @@ def reviews_for(user: User, organisation_id: int | None = None) -> sa.Select:
     if permissions.oversees_network(user):
         mine.append(Review.state != ReviewState.decided)
     when = sa.func.coalesce(Review.visit_starts_on, Review.due_on)
-    query = sa.select(Review).where(sa.or_(*mine)).options(*_LIST_LOADS)
+    query = sa.select(Review).where(sa.or_(*mine)).options(*loads)
     if organisation_id is not None:
         query = query.where(Review.organisation_id == organisation_id)
     return query.order_by(sa.case((Review.state == ReviewState.decided, 1), else_=0), when.asc().nulls_last(),
@@ -504,7 +506,11 @@ def member_ids(organisation_id: int) -> set[int]:
 
 
 def leads_anything(user: User) -> bool:
-    """For the main menu: is the caller a leader or org admin anywhere? (asked once per request)"""
+    """For the main menu: is the caller a leader or org admin anywhere? (asked once per request)
+
+    The answer is kept on ``g`` for the request: the login's user loader puts it there from the
+    session query (``sessions.live_session``), so the menu costs no statement of its own; a service
+    that changes a membership during the request forgets it (``forget_leads_anything``)."""
     cache = g.setdefault("leads_anything", {})
     if user.id not in cache:
         cache[user.id] = db.session.scalar(sa.select(Membership.id).where(
@@ -512,7 +518,21 @@ def leads_anything(user: User) -> bool:
     return cache[user.id]
 
 
+def note_leads_anything(user: User, leads: bool) -> None:
+    """Remember for this request what the session query found out (see ``leads_anything``)."""
+    g.setdefault("leads_anything", {})[user.id] = leads
+
+
+def forget_leads_anything() -> None:
+    """A membership changed: ask the database again if the menu is drawn in this request."""
+    g.pop("leads_anything", None)
+
+
 def in_progress_for(user: User, limit: int = 6) -> list[Review]:
-    """For *My overview*: the caller's reviews that are not published yet (the list's first few)."""
+    """For *My overview*: the caller's reviews that are not published yet (the list's first few).
+
+    The card shows the kind, the organisation, the state and the dates: only the organisation is
+    loaded with them (not the instrument, the suggested lead or the revisors with their roles)."""
     unfinished = (ReviewState.due, ReviewState.planned, ReviewState.drafting, ReviewState.comment_round)
-    return list(db.session.scalars(reviews_for(user).where(Review.state.in_(unfinished)).limit(limit)))
+    return list(db.session.scalars(reviews_for(user, loads=_CARD_LOADS).where(Review.state.in_(unfinished))
+                                   .limit(limit)))

@@ -15,7 +15,7 @@ import sqlalchemy.orm as so
 from flask import current_app
 
 from seqf.extensions import db
-from seqf.models import ApiToken, LoginSession, User, utcnow
+from seqf.models import ApiToken, LoginSession, MemberRole, Membership, User, utcnow
 from seqf.services import audit
 from seqf.services.tokens import digest, new_secret
 
@@ -58,13 +58,21 @@ def live_session(key: str) -> LoginSession | None:
     if not key or len(key) > 100:
         return None
     # one statement for every logged-in request: the session row with its user and the user's
-    # platform roles joined (the navigation asks for the roles on every page)
-    record = db.session.execute(
-        sa.select(LoginSession).where(LoginSession.key_hash == digest(key))
+    # platform roles joined, and whether the user leads an organisation (the navigation asks for
+    # the roles and for that on every page)
+    leads = sa.exists().where(Membership.user_id == LoginSession.user_id,
+                              Membership.role.in_((MemberRole.leader, MemberRole.org_admin)))
+    row = db.session.execute(
+        sa.select(LoginSession, leads.label("leads")).where(LoginSession.key_hash == digest(key))
         .options(so.joinedload(LoginSession.user).joinedload(User.role_grants))
-    ).unique().scalar_one_or_none()
-    if record is None or record.ended_at is not None or not record.user.active:
+    ).unique().one_or_none()
+    if row is None:
         return None
+    record = row[0]
+    if record.ended_at is not None or not record.user.active:
+        return None
+    # read by the loader for this request only (the row is loaded afresh on every request)
+    record.user_leads = bool(row[1])
     now = utcnow()
     if now - record.last_seen_at > _idle_limit():  # unused for longer than a remember-me cookie lasts
         return None
