@@ -87,7 +87,8 @@ def users():
                 return redirect(url_for("admin.users"))
     elif request.method == "POST":
         status = 422
-    query = sa.select(User).order_by(User.name, User.id)  # index users(name, id): no sort of every user
+    # index users(name, id): no sort of every user; the roles shown come in one more statement per page
+    query = sa.select(User).order_by(User.name, User.id).options(sa.orm.selectinload(User.role_grants))
     q = (request.args.get("q") or "").strip()  # any length: a search only reads
     if q:
         like = f"%{q.lower()}%"

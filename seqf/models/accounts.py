@@ -28,8 +28,11 @@ class User(UserMixin, TimestampMixin, Base):
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     last_login_at: so.Mapped[dt.datetime | None] = so.mapped_column(UTCDateTime)
 
+    # loaded on access: most pages load other people (owners, assignees, revisors) for their names only;
+    # the logged-in user's own grants come with the session query (seqf.services.sessions.live_session),
+    # and lists that show roles load them with selectinload
     role_grants: so.Mapped[list[UserRole]] = so.relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan", lazy="select"
     )
     memberships: so.Mapped[list[Membership]] = so.relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"
