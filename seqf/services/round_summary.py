@@ -266,13 +266,14 @@ def previous_round(round_: Round) -> Round | None:
 
 def round_results(round_: Round) -> dict:
     """Everything the results page shows: consensus, staff medians (from the release), change since last round."""
-    from seqf.services.rounds import consensus_result
+    from seqf.services.rounds import consensus_result, consensus_scores
 
-    result = consensus_result(round_)
+    previous = previous_round(round_)
+    scores = consensus_scores([round_.id, *([previous.id] if previous else [])])  # both rounds, one query
+    result = consensus_result(round_, scores[round_.id])
     summary = round_summary(round_, with_comments=False)
     medians = {a["area"]: a["median"] for a in summary["areas"]}
-    previous = previous_round(round_)
-    before = consensus_result(previous) if previous else None
+    before = consensus_result(previous, scores[previous.id]) if previous else None
     before_scores = {a["area"]: a["score"] for a in before["areas"]} if before else {}
     for row in result["areas"]:
         row["median"] = medians.get(row["area"])
