@@ -34,6 +34,7 @@ from seqf.services.round_guards import is_participant
 from seqf.services.round_summary import (  # noqa: F401 - the aggregates live there; kept importable here
     consensus_prefill,
     previous_round,
+    release_in_force,
     round_results,
     round_summary,
 )
@@ -296,6 +297,17 @@ def reopen_round(actor: User, round_: Round) -> None:
     locks.lock(round_)
     workflow.apply_transition("round", round_, "reopen", actor)
     round_.closed_at = None
+
+
+def consensus_area(round_: Round, code: str) -> AreaAssessment | None:
+    """The stored consensus of one area (with its steps): the consensus page edits one area at a time."""
+    return db.session.scalar(sa.select(AreaAssessment).where(
+        AreaAssessment.consensus_round_id == round_.id, AreaAssessment.area == code))
+
+
+def consensus_codes(round_: Round) -> set[str]:
+    """The areas whose consensus is recorded (the consensus page's progress), without loading them."""
+    return set(db.session.scalars(sa.select(AreaAssessment.area).where(AreaAssessment.consensus_round_id == round_.id)))
 
 
 def consensus_of(round_: Round) -> dict[str, AreaAssessment]:
