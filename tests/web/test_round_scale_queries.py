@@ -75,7 +75,7 @@ def test_summary_shows_counts_and_a_page_of_names_never_answers(client, auth, ma
     auth.login(leader)
     page = text(client.get(f"/rounds/{round_id}/summary"))
     counts = re.sub(r"\s+", " ", page[page.index("progress-counts"):page.index("</dl>", page.index("progress-counts"))])
-    assert re.findall(r"<dd>(\d+)</dd>", counts) == ["7", "2", "0", "5"]  # invited, submitted, draft, not started
+    assert re.findall(r"<dd>(\d+)</dd>", counts) == ["7", "2", "5"]  # invited, submitted, not submitted (no drafts)
     assert page.count('class="people__item"') == PER_PAGE
     assert "Hemmelig svar" not in page  # who has submitted, never what
     assert 'class="pagination"' in page
