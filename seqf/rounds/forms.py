@@ -7,22 +7,27 @@ The fill-in and consensus forms are built from the instrument at run time; their
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import DateField, SelectMultipleField, StringField, widgets
+from wtforms import DateField, RadioField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from seqf import clock
-from seqf.models import Evidence, MemberRole, Membership
+from seqf.models import Evidence, Organisation
 from seqf.services.assessments import AreaData, StepData
-from seqf.services.rounds import PARTICIPANT_ROLES
+from seqf.services.rounds import participant_ids_by_email
 from seqf.text import NAME_FILTERS, name_validators
 
 DEFAULT_WEEKS = 3
+MAX_EMAILS_TEXT = 200_000  # a thousand addresses fit; more is not a list of colleagues
+
+
+EVERYONE, CHOSEN = "everyone", "chosen"
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -30,10 +35,29 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
+
+
 class OpenRoundForm(FlaskForm):
+    """Who takes part: everyone (active staff and leaders), or the members named by e-mail address.
+
+    An organisation can have a thousand members, so the form offers no checkbox per member; the
+    addresses are matched in one query (``rounds.participant_ids_by_email``) and an address that is
+    not an active member who may take part is reported by name, with nothing created.
+    """
+
     title = StringField(_l("Title"), filters=NAME_FILTERS, validators=name_validators(200))
     closes_on = DateField(_l("Deadline"), validators=[DataRequired()])
-    participants = MultiCheckboxField(_l("Participants"), coerce=int, validate_choice=True)
+    who = RadioField(_l("Participants"), default=EVERYONE, choices=[
+        SelectChoice(EVERYONE, _l("Everyone: all staff and leaders")),
+        SelectChoice(CHOSEN, _l("Only the people whose e-mail addresses I write below"))])
+    emails = TextAreaField(_l("E-mail addresses"), filters=[lambda value: (value or "")[:MAX_EMAILS_TEXT]])
+
+    participant_ids: list[int] | None = None  # set by validation: None means everyone
+
+    def __init__(self, organisation: Organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
 
     def validate_closes_on(self, field: DateField) -> None:
         """Checked here too (the service has the rule), so a past deadline is reported together with
@@ -41,15 +65,18 @@ class OpenRoundForm(FlaskForm):
         if field.data is not None and field.data < clock.today():
             raise ValidationError(_("The deadline cannot be in the past."))
 
-    def set_members(self, memberships: list[Membership]) -> None:
-        """Choices: every member who may take part; staff and leaders are ticked by default."""
-        from seqf.labels import role_label
-
-        eligible = [m for m in memberships if m.role != MemberRole.viewer and m.user.active]
-        self.participants.choices = [SelectChoice(m.user_id, f"{m.user.name} ({role_label(m.role)})")
-                                     for m in eligible]
-        if not self.is_submitted():
-            self.participants.data = [m.user_id for m in eligible if m.role in PARTICIPANT_ROLES]
+    def validate_emails(self, field: TextAreaField) -> None:
+        if self.who.data != CHOSEN:
+            self.participant_ids = None
+            return
+        emails = [e for e in EMAIL_SEPARATORS.split(field.data or "") if e]
+        if not emails:
+            raise ValidationError(_("Write the e-mail address of at least one participant."))
+        ids, unknown = participant_ids_by_email(self.organisation, emails)
+        if unknown:
+            raise ValidationError(_("Not an active staff member, leader or organisation admin here: %(emails)s",
+                                    emails=", ".join(unknown)))
+        self.participant_ids = ids
 
     def set_defaults(self, today: dt.date) -> None:
         """A title with the month, and a deadline three weeks ahead."""

@@ -245,12 +245,13 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
     typed one, and the form then carries the stored version so saving again is a deliberate choice.
     """
     area = areas[index]
-    recorded = rounds.consensus_of(round_)
-    assessment = recorded.get(area["code"])
-    summary = rounds.round_summary(round_)
+    recorded = rounds.consensus_codes(round_)
+    assessment = rounds.consensus_area(round_, area["code"]) if area["code"] in recorded else None
+    in_force = rounds.release_in_force(round_)  # read once for the summary and the pre-fill
+    summary = rounds.round_summary(round_, in_force=in_force)
     entry = next(e for e in summary["areas"] if e["area"] == area["code"])
     suggested = None
-    prefill = rounds.consensus_prefill(round_).get(area["code"])
+    prefill = rounds.consensus_prefill(round_, in_force).get(area["code"])
     if posted is not None:
         current = posted
     elif assessment is not None:

@@ -11,7 +11,6 @@ from seqf.extensions import db
 from seqf.rounds import bp, pages
 from seqf.rounds.access import can_lead, round_or_404, status_of
 from seqf.rounds.forms import OpenRoundForm
-from seqf.services import organisations as organisation_service
 from seqf.services import rounds
 from seqf.web import Refused, attempt
 
@@ -24,14 +23,13 @@ def index(org_id: int):
     form = None
     status = 200
     if leads:
-        form = OpenRoundForm()
-        form.set_members(db.session.scalars(organisation_service.members(organisation)).all())
+        form = OpenRoundForm(organisation)
         form.set_defaults(clock.today())
         if form.validate_on_submit():
             try:
                 round_ = attempt(form, lambda: rounds.open_round(
                     current_user, organisation, title=form.title.data, closes_on=form.closes_on.data,
-                    participant_ids=form.participants.data))
+                    participant_ids=form.participant_ids))
             except Refused as exc:
                 status = status_of(exc)
             else:

@@ -26,7 +26,7 @@ def results(round_id: int):
         return render_template("rounds/results.html", result=None, **context)
     result = rounds.round_results(round_)
     areas = {a["code"]: a for a in rounds.round_areas(round_)}
-    return render_template("rounds/results.html", result=result, areas=areas, agreed=rounds.consensus_of(round_),
+    return render_template("rounds/results.html", result=result, areas=areas, agreed=rounds.consensus_texts(round_),
                            radar_wide=Markup(_radar(result, areas, compact=False)),  # radar_svg escapes its texts
                            radar_compact=Markup(_radar(result, areas, compact=True)), **context)
 

@@ -1,7 +1,7 @@
 """How far a round has come: counts of who has submitted, and one page of the names.
 
 A leader sees who has submitted, never what. With a thousand participants the summary page shows
-the counts (invited, submitted, draft, not started) computed in the database with one GROUP BY,
+the counts (invited, submitted, not submitted) computed in the database with one GROUP BY,
 and the names a page at a time (optionally only those who have not submitted, or a name search),
 so the page costs the same for five participants or a thousand.
 """
@@ -24,24 +24,25 @@ MAX_SEARCH = 100
 class Progress:
     invited: int
     submitted: int
-    draft: int
 
     @property
-    def not_started(self) -> int:
-        return self.invited - self.submitted - self.draft
+    def not_submitted(self) -> int:
+        return self.invited - self.submitted
 
 
 def progress_counts(round_: Round) -> Progress:
-    """Invited, submitted and draft in one statement (not started is the rest)."""
+    """Invited and submitted in one statement (not submitted is the rest).
+
+    Never how many have a draft: a leader must not learn who has started an answer (a draft
+    changes nothing a leader reads; tests/web/test_privacy_side_channels.py)."""
     submitted = sa.func.count(sa.case((Response.state == ResponseState.submitted, 1)))
-    draft = sa.func.count(sa.case((Response.state == ResponseState.draft, 1)))
-    invited, done, started = db.session.execute(
-        sa.select(sa.func.count(RoundParticipant.user_id), submitted, draft).select_from(RoundParticipant)
+    invited, done = db.session.execute(
+        sa.select(sa.func.count(RoundParticipant.user_id), submitted).select_from(RoundParticipant)
         .outerjoin(Response, sa.and_(Response.round_id == RoundParticipant.round_id,
                                      Response.user_id == RoundParticipant.user_id))
         .where(RoundParticipant.round_id == round_.id)
     ).one()
-    return Progress(invited=invited, submitted=done, draft=started)
+    return Progress(invited=invited, submitted=done)
 
 
 def clean_filter(value: str | None) -> str:

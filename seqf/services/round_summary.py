@@ -184,19 +184,31 @@ def _progress(round_: Round) -> tuple[int, int]:
     return invited, submitted
 
 
-def round_summary(round_: Round, with_comments: bool = True, readers: set[int] | None = None) -> dict:
+def release_in_force(round_: Round, readers: set[int] | None = None) -> tuple[RoundSnapshot | None, dict[str, dict]]:
+    """The released snapshot and its areas that may be shown now (``areas_in_force``), read once.
+
+    A page that shows both the summary and the consensus pre-fill (the consensus page) passes this
+    to both, instead of each reading the snapshot and the readers' responses again. It is read in
+    the same request as what it is passed to, so it cannot be stale.
+    """
+    release = released_snapshot(round_)
+    return release, areas_in_force(round_, release, readers)
+
+
+def round_summary(round_: Round, with_comments: bool = True, readers: set[int] | None = None,
+                  in_force: tuple[RoundSnapshot | None, dict[str, dict]] | None = None) -> dict:
     """What leaders see: live progress, and the aggregates of the release in force (or why there are none).
 
     ``withheld`` is true while nothing is released; a withheld area has every figure null, its
     number of answers included. ``needed`` (after a close without any release) says how many more
     answers from staff the first release needs; ``stale_close_at`` is set when the latest close
     released nothing new, so the page can say why the older figures still apply. ``readers``
-    (``round_readers.readers_since_open``, read in the same request) saves reading them again.
+    (``round_readers.readers_since_open``, read in the same request) saves reading them again, and
+    so does ``in_force`` (``release_in_force``, read in the same request).
     """
     invited, submitted = _progress(round_)
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
-    release = released_snapshot(round_)
-    stored = areas_in_force(round_, release, readers)
+    release, stored = release_in_force(round_, readers) if in_force is None else in_force
     if release is not None and not stored:
         release = None  # every area withheld again since (``areas_in_force``): as if nothing was released
     latest = _snapshots(round_, released_only=False)
@@ -228,13 +240,14 @@ def round_summary(round_: Round, with_comments: bool = True, readers: set[int] |
     return summary
 
 
-def consensus_prefill(round_: Round) -> dict[str, dict]:
+def consensus_prefill(round_: Round, in_force: tuple[RoundSnapshot | None, dict[str, dict]] | None = None
+                      ) -> dict[str, dict]:
     """Per released area: steps met from the staff median (rounded down) and, per step, the evidence staff linked.
 
     ``{area: {"steps_met": n, "evidence": {step: [evidence ids]}}}``; withheld areas are absent.
-    Evidence deleted since the close is left out.
+    Evidence deleted since the close is left out. ``in_force``: see ``release_in_force``.
     """
-    in_force = areas_in_force(round_, released_snapshot(round_))
+    in_force = (release_in_force(round_) if in_force is None else in_force)[1]
     if not in_force:
         return {}
     linked = {int(i) for entry in in_force.values() for ids in entry.get("evidence", {}).values() for i in ids}
@@ -266,13 +279,14 @@ def previous_round(round_: Round) -> Round | None:
 
 def round_results(round_: Round) -> dict:
     """Everything the results page shows: consensus, staff medians (from the release), change since last round."""
-    from seqf.services.rounds import consensus_result
+    from seqf.services.rounds import consensus_result, consensus_scores
 
-    result = consensus_result(round_)
+    previous = previous_round(round_)
+    scores = consensus_scores([round_.id, *([previous.id] if previous else [])])  # both rounds, one query
+    result = consensus_result(round_, scores[round_.id])
     summary = round_summary(round_, with_comments=False)
     medians = {a["area"]: a["median"] for a in summary["areas"]}
-    previous = previous_round(round_)
-    before = consensus_result(previous) if previous else None
+    before = consensus_result(previous, scores[previous.id]) if previous else None
     before_scores = {a["area"]: a["score"] for a in before["areas"]} if before else {}
     for row in result["areas"]:
         row["median"] = medians.get(row["area"])

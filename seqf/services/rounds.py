@@ -34,6 +34,7 @@ from seqf.services.round_guards import is_participant
 from seqf.services.round_summary import (  # noqa: F401 - the aggregates live there; kept importable here
     consensus_prefill,
     previous_round,
+    release_in_force,
     round_results,
     round_summary,
 )
@@ -54,6 +55,22 @@ def default_participants(organisation: Organisation) -> list[User]:
             User.active.is_(True),
         ).order_by(User.name)
     ))
+
+
+def participant_ids_by_email(organisation: Organisation, emails: list[str]) -> tuple[list[int], list[str]]:
+    """The ids of the members who may take part (active staff, leaders, organisation admins) with
+    these e-mail addresses, and the addresses that match none of them (as typed), in one query.
+
+    The open-round form names a subset by e-mail instead of rendering a checkbox per member: an
+    organisation of a thousand members would otherwise get a thousand inputs.
+    """
+    wanted = {email.strip().lower(): email.strip() for email in emails if email.strip()}
+    found = dict(db.session.execute(
+        sa.select(sa.func.lower(User.email), User.id).join(Membership, Membership.user_id == User.id).where(
+            Membership.organisation_id == organisation.id, Membership.role.in_(ELIGIBLE_ROLES),
+            User.active.is_(True), sa.func.lower(User.email).in_(list(wanted)),
+        )).all()) if wanted else {}
+    return sorted(set(found.values())), [typed for key, typed in wanted.items() if key not in found]
 
 
 def _participants(organisation: Organisation, participant_ids: list[int] | None) -> list[User]:
@@ -282,6 +299,17 @@ def reopen_round(actor: User, round_: Round) -> None:
     round_.closed_at = None
 
 
+def consensus_area(round_: Round, code: str) -> AreaAssessment | None:
+    """The stored consensus of one area (with its steps): the consensus page edits one area at a time."""
+    return db.session.scalar(sa.select(AreaAssessment).where(
+        AreaAssessment.consensus_round_id == round_.id, AreaAssessment.area == code))
+
+
+def consensus_codes(round_: Round) -> set[str]:
+    """The areas whose consensus is recorded (the consensus page's progress), without loading them."""
+    return set(db.session.scalars(sa.select(AreaAssessment.area).where(AreaAssessment.consensus_round_id == round_.id)))
+
+
 def consensus_of(round_: Round) -> dict[str, AreaAssessment]:
     rows = db.session.scalars(sa.select(AreaAssessment).where(AreaAssessment.consensus_round_id == round_.id))
     return {a.area: a for a in rows}
@@ -309,14 +337,39 @@ def record_consensus(actor: User, round_: Round, areas_data: list[assessments.Ar
     seqf.services.round_notices.notify_results_ready(round_, actor)
 
 
-def consensus_result(round_: Round) -> dict:
-    """Claimed and score per area, the SEQF total (own areas beside it, not in it)."""
-    consensus = consensus_of(round_)
+def consensus_scores(round_ids: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
+    """Claimed and score per area of each round's consensus, as plain columns in one query.
+
+    The results page reads two rounds' scores (this one and the previous); loading the ORM graphs
+    (each with its steps) costs statements and CPU for numbers that are two integers per area.
+    """
+    found: dict[int, dict[str, tuple[int, int]]] = {round_id: {} for round_id in round_ids}
+    if round_ids:
+        for round_id, area, claimed, score in db.session.execute(
+                sa.select(AreaAssessment.consensus_round_id, AreaAssessment.area, AreaAssessment.claimed,
+                          AreaAssessment.score).where(AreaAssessment.consensus_round_id.in_(round_ids))):
+            found[round_id][area] = (claimed, score)
+    return found
+
+
+def consensus_texts(round_: Round) -> dict[str, sa.Row]:
+    """What the group wrote per area (justification, strengths, recommendations), plain columns."""
+    return {row.area: row for row in db.session.execute(
+        sa.select(AreaAssessment.area, AreaAssessment.justification, AreaAssessment.strengths,
+                  AreaAssessment.recommendations).where(AreaAssessment.consensus_round_id == round_.id))}
+
+
+def consensus_result(round_: Round, scores: dict[str, tuple[int, int]] | None = None) -> dict:
+    """Claimed and score per area, the SEQF total (own areas beside it, not in it).
+
+    ``scores`` is the round's entry from ``consensus_scores`` when the caller has read it already.
+    """
+    consensus = consensus_scores([round_.id])[round_.id] if scores is None else scores
     rows = []
     for area in round_areas(round_):
         a = consensus.get(area["code"])
         rows.append({"area": area["code"], "own": bool(area.get("own")), "recorded": a is not None,
-                     "claimed": a.claimed if a else 0, "score": a.score if a else 0})
+                     "claimed": a[0] if a else 0, "score": a[1] if a else 0})
     seqf_rows = [r for r in rows if not r["own"]]
     return {"areas": rows, "total": sum(r["score"] for r in seqf_rows),
             "claimed_total": sum(r["claimed"] for r in seqf_rows), "max_total": 5 * len(seqf_rows)}

@@ -15,7 +15,7 @@ import pytest
 from seqf.extensions import db
 from seqf.models import Round
 from seqf.services import evidence as evidence_service
-from seqf.services import round_progress
+from seqf.services import round_participants, round_progress
 from seqf.services import rounds as round_service
 from tests.web.helpers import text
 from tests.web.round_helpers import answer, open_round
@@ -27,6 +27,7 @@ PER_PAGE = 4
 @pytest.fixture(autouse=True)
 def small_pages(monkeypatch):
     monkeypatch.setattr(round_progress, "NAMES_PER_PAGE", PER_PAGE)
+    monkeypatch.setattr(round_participants, "UNFLAGGED_PER_PAGE", PER_PAGE)
 
 
 def _world(make_org, make_user, staff: int, library: int, submitted: int = 1):
@@ -52,7 +53,8 @@ def _count(client, path: str) -> int:
 
 
 PAGES = ["/rounds/{id}", "/rounds/{id}/summary", "/rounds/{id}/summary?who=not_submitted",
-         "/rounds/{id}/summary?q=Ansatt&page=2", "/rounds/{id}/fill", "/rounds/{id}/fill?area=3"]
+         "/rounds/{id}/summary?q=Ansatt&page=2", "/rounds/{id}/fill", "/rounds/{id}/fill?area=3",
+         "/rounds/{id}/fill?people=2", "/rounds/{id}/submit"]
 
 
 def test_round_pages_run_as_many_statements_for_3_as_for_12_participants(client, auth, make_org, make_user):
@@ -73,7 +75,7 @@ def test_summary_shows_counts_and_a_page_of_names_never_answers(client, auth, ma
     auth.login(leader)
     page = text(client.get(f"/rounds/{round_id}/summary"))
     counts = re.sub(r"\s+", " ", page[page.index("progress-counts"):page.index("</dl>", page.index("progress-counts"))])
-    assert re.findall(r"<dd>(\d+)</dd>", counts) == ["7", "2", "0", "5"]  # invited, submitted, draft, not started
+    assert re.findall(r"<dd>(\d+)</dd>", counts) == ["7", "2", "5"]  # invited, submitted, not submitted (no drafts)
     assert page.count('class="people__item"') == PER_PAGE
     assert "Hemmelig svar" not in page  # who has submitted, never what
     assert 'class="pagination"' in page
@@ -160,3 +162,30 @@ def test_autosave_runs_as_many_statements_for_3_as_for_12_participants(client, a
         assert auth.login(email).status_code == 302
         counts.append(_autosave_statements(client, round_id, codes))
     assert counts[0] == counts[1], counts
+
+
+def test_the_participant_list_shows_every_flagged_person_and_pages_the_rest(client, auth, make_org, make_user):
+    """The defence against invented colleagues: the flagged people are on every page, the rest are paged."""
+    leader, round_id, people = _world(make_org, make_user, staff=9, library=0, submitted=0)
+    people[8].active = False  # left: flagged
+    people[0].language = "en"
+    db.session.commit()
+    auth.login(people[0])
+
+    def listed(path):
+        page = text(client.get(path))
+        return re.search(r'<details class="panel participants".*?</details>', page, re.S).group(0)
+
+    first, second, beyond = (listed(f"/rounds/{round_id}/fill{q}") for q in ("", "?people=2&area=2", "?people=9"))
+    for page in (first, second, beyond):
+        assert "no longer a member" in page and "Ansatt 08" in page  # flagged: always listed
+        assert "reads the results" in page  # the leader takes part
+        assert "10 participants in this round" in page
+        assert "And 8 members from before the round" in page
+    assert first.count('class="people__item"') == 2 + PER_PAGE
+    assert second.count('class="people__item"') == 2 + PER_PAGE
+    assert "Ansatt 00" in first and "Ansatt 00" not in second and "Ansatt 04" in second
+    assert "people=2" in first and "area=2" in second and "Page 2 of 2" in second
+    assert beyond.count('class="people__item"') == 2 + 8 - PER_PAGE  # past the end: the last page
+    submit = listed(f"/rounds/{round_id}/submit?people=2")
+    assert "Ansatt 04" in submit and "Ansatt 00" not in submit

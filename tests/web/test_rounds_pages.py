@@ -73,25 +73,66 @@ def test_rounds_list_by_role(client, auth, team, who, status, form):
 
 
 def test_leader_opens_a_round_with_chosen_participants(client, auth, team):
+    """No checkbox per member (an organisation can have a thousand): everyone, or e-mail addresses."""
     auth.login(team.leader)
     page = text(client.get(f"/organisations/{team.org.id}/rounds"))
-    for person in team.staff:  # staff and leaders are ticked by default, the viewer is not offered
-        assert re.search(rf'value="{person.id}"[^>]*checked|checked[^>]*value="{person.id}"', page)
-    assert "Vera Viewer" not in page
+    assert re.search(r'value="everyone"[^>]*checked|checked[^>]*value="everyone"', page)
+    assert 'type="checkbox"' not in page and "Vera Viewer" not in page and "Anna Andersen" not in page
     deadline = (clock.today() + dt.timedelta(days=10)).isoformat()
     response = client.post(f"/organisations/{team.org.id}/rounds", data={
-        "title": "Autumn round", "closes_on": deadline, "participants": [str(team.staff[0].id), str(team.staff[1].id)]})
+        "title": "Autumn round", "closes_on": deadline, "who": "chosen",
+        "emails": f"{team.staff[0].email.upper()}\n {team.staff[1].email}, {team.staff[0].email}"})
     assert response.status_code == 302
     round_ = db.session.scalar(db.select(Round).where(Round.title == "Autumn round"))
     assert location(response) == f"/rounds/{round_.id}"
     assert round_service.participant_ids(round_) == {team.staff[0].id, team.staff[1].id}
 
 
+def test_leader_opens_a_round_for_everyone_by_default(client, auth, team):
+    auth.login(team.leader)
+    deadline = (clock.today() + dt.timedelta(days=10)).isoformat()
+    response = client.post(f"/organisations/{team.org.id}/rounds", data={
+        "title": "Everyone round", "closes_on": deadline, "who": "everyone", "emails": "ignored@example.no"})
+    assert response.status_code == 302
+    round_ = db.session.scalar(db.select(Round).where(Round.title == "Everyone round"))
+    assert round_service.participant_ids(round_) == {team.leader.id, *(p.id for p in team.staff)}
+
+
+@pytest.mark.parametrize(("emails", "message"), [
+    ("nobody@example.no", "Not an active staff member, leader or organisation admin here: nobody@example.no"),
+    ("", "Write the e-mail address of at least one participant."),
+    (" , ; ", "Write the e-mail address of at least one participant."),
+])
+def test_unknown_or_missing_addresses_are_named_and_nothing_is_created(client, auth, team, emails, message):
+    auth.login(team.leader)
+    before = count(Round)
+    response = client.post(f"/organisations/{team.org.id}/rounds", data={
+        "title": "Bad round", "closes_on": (clock.today() + dt.timedelta(days=10)).isoformat(), "who": "chosen",
+        "emails": f"{team.staff[0].email}\n{emails}" if "nobody" in emails else emails})
+    assert response.status_code == 422
+    assert message in text(response)
+    assert count(Round) == before
+
+
+def test_a_viewer_an_outsider_or_someone_who_left_cannot_be_chosen(client, auth, team):
+    team.staff[2].active = False
+    db.session.commit()
+    auth.login(team.leader)
+    emails = [team.viewer.email, team.outsider.email, team.staff[2].email]
+    response = client.post(f"/organisations/{team.org.id}/rounds", data={
+        "title": "Bad round", "closes_on": (clock.today() + dt.timedelta(days=10)).isoformat(), "who": "chosen",
+        "emails": "\n".join([team.admin.email, *emails])})
+    assert response.status_code == 422
+    page = text(response)
+    assert all(email in page for email in emails) and team.admin.email not in page.split("here:")[1].split("<")[0]
+    assert count(Round, Round.title == "Bad round") == 0
+
+
 def test_opening_a_round_in_the_past_is_refused(client, auth, team):
     auth.login(team.leader)
     before = count(Round)
     response = client.post(f"/organisations/{team.org.id}/rounds", data={
-        "title": "Too late", "closes_on": "2001-01-01", "participants": [str(team.staff[0].id)]})
+        "title": "Too late", "closes_on": "2001-01-01", "who": "chosen", "emails": team.staff[0].email})
     assert response.status_code == 422
     assert "The deadline cannot be in the past." in text(response)
     assert count(Round) == before

@@ -90,8 +90,8 @@ def _measure(app, api, client, leader: Caller, round_id: int) -> dict[str, int]:
             response = api.get(f"/api/v1/rounds/{round_id}/{suffix}", leader)
         assert response.status_code == 200, response.get_json()
         counts[f"GET /api/v1/rounds/<id>/{suffix}"] = len(statements)
-    for suffix in ("summary", "results"):
-        if not _has_page(app, f"/rounds/<int:round_id>/{suffix}"):
+    for suffix in ("summary", "results", "consensus", "consensus?area=5", "export.csv", "export.xlsx"):
+        if not _has_page(app, f"/rounds/<int:round_id>/{suffix.split('?')[0]}"):
             continue
         _fresh_round(round_id)
         with counting() as statements:

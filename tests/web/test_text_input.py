@@ -66,7 +66,8 @@ def test_the_limit_is_stated_in_norwegian(client, auth, team):
 def test_a_round_title_needs_a_visible_character(client, auth, team, title):
     auth.login(team.leader)
     response = client.post(f"/organisations/{team.org.id}/rounds",
-                           data={"title": title, "closes_on": next_week(), "participants": [str(team.staff.id)]})
+                           data={"title": title, "closes_on": next_week(), "who": "chosen",
+                                 "emails": team.staff.email})
     assert response.status_code == 422
     assert VISIBLE_MESSAGE in text(response) or "This field is required." in text(response)
     assert count(Round) == 0
