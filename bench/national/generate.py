@@ -91,6 +91,7 @@ def generate(scale: Scale, admin_url_database: str = DATABASE, rebuild: bool = F
         state = json.loads(STATE_FILE.read_text())
         if state.get("scale") == scale.factor:
             migrate_to_head(database_url(admin_url_database))  # a later migration (an index) applies to the kept data
+            database.analyse(database_url(admin_url_database))
             state["reused"] = True
             return state
     started = time.perf_counter()
@@ -101,6 +102,7 @@ def generate(scale: Scale, admin_url_database: str = DATABASE, rebuild: bool = F
         state = populate(scale)
         db.session.remove()
         db.engine.dispose()
+    database.analyse(database_url(admin_url_database))
     state["build_seconds"] = time.perf_counter() - started
     state["database"] = admin_url_database
     state["database_bytes"] = database.size(admin_url_database)
