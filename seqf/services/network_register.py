@@ -39,6 +39,7 @@ from seqf.models import (
     RevisorRole,
     User,
 )
+from seqf.paging import Page
 from seqf.services.errors import Forbidden, RuleViolation
 
 PER_PAGE = 50
@@ -182,16 +183,7 @@ def register_query(filters: Filters, today: dt.date | None = None) -> sa.Select:
     return query
 
 
-@dataclass
-class RegisterPage:
-    items: list[dict]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+RegisterPage = Page  # one page of register rows (dicts)
 
 
 def _row(row) -> dict:

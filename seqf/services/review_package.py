@@ -16,7 +16,6 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -26,6 +25,7 @@ from flask_babel import gettext as _
 from seqf import workflow
 from seqf.extensions import db
 from seqf.models import Evidence, ReportVersion, Review, Round, User
+from seqf.paging import Page
 from seqf.reports import exports
 from seqf.services import audit, plan_follow_up, review_guards, review_scope, round_summary
 from seqf.services import evidence as evidence_service
@@ -111,17 +111,7 @@ def evidence_list(review: Review) -> list[Evidence]:
         _active_evidence(review).options(so.selectinload(Evidence.files)).order_by(Evidence.title, Evidence.id)))
 
 
-@dataclass
-class EvidencePage:
-    """One page of the package's evidence, in title order, and how much there is in all."""
-    items: list[Evidence]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+EvidencePage = Page  # one page of the package's evidence, in title order, and how much there is in all
 
 
 def evidence_page(review: Review, page: int = 1, per_page: int = EVIDENCE_PER_PAGE) -> EvidencePage:
@@ -132,7 +122,7 @@ def evidence_page(review: Review, page: int = 1, per_page: int = EVIDENCE_PER_PA
     items = list(db.session.scalars(
         _active_evidence(review).options(so.selectinload(Evidence.files)).order_by(Evidence.title, Evidence.id)
         .limit(per_page).offset((page - 1) * per_page)))
-    return EvidencePage(items, total or 0, page, per_page)
+    return EvidencePage(items, page, per_page, total or 0)
 
 
 def evidence_entry(evidence: Evidence) -> dict:

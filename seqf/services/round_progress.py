@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from seqf.extensions import db
 from seqf.models import Response, ResponseState, Round, RoundParticipant, User
+from seqf.paging import Page
 
 NAMES_PER_PAGE = 50
 FILTERS = ("all", "not_submitted", "submitted")
@@ -75,34 +76,8 @@ def names_query(round_: Round, who: str = "all", search: str = "") -> sa.Select:
     return query.order_by(User.name, User.id)
 
 
-@dataclass(frozen=True)
-class NamesPage:
-    """One page of names, with what ``macros/ui.html``'s ``pagination`` reads."""
-
-    items: list[tuple[str, bool]]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+# one page of names: (name, has submitted)
+NamesPage = Page
 
 
 def names_page(round_: Round, page: int = 1, who: str = "all", search: str = "",

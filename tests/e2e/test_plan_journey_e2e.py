@@ -120,10 +120,12 @@ def test_recommendations_become_a_plan_run_in_a_meeting_and_ticked_off_on_a_phon
     leader.check(f"#u{first.id}-health-1")  # at risk
     leader.fill(f"#u{first.id}-note", "Sjekklisten venter på avdeling Nord.")
     submit(leader, f"/meetings/{meeting_id}/goals/{first.id}/update")
-    leader.fill(f"#t{first.id}-title", "Ring avdeling Nord")
-    leader.select_option(f"#t{first.id}-assignee_id", str(staff.id))
-    leader.fill(f"#t{first.id}-due_on", (today + dt.timedelta(days=7)).isoformat())
-    submit(leader, f"/meetings/{meeting_id}/goals/{first.id}/tasks")
+    # the meeting's one task form: the goal is chosen in it (a goal card's link preselects it)
+    leader.select_option("#new-task #goal_id", str(first.id))
+    leader.fill("#new-task #title", "Ring avdeling Nord")
+    leader.select_option("#new-task #assignee_id", str(staff.id))
+    leader.fill("#new-task #due_on", (today + dt.timedelta(days=7)).isoformat())
+    submit(leader, f"/meetings/{meeting_id}/tasks")
 
     # who is present, and the minutes
     leader.check(f"input[name=user_ids][value='{cast.leader.id}']")

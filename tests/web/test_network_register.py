@@ -11,6 +11,7 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.orm import selectinload
 
 from seqf import clock
 from seqf.certificates import certificate_state
@@ -196,7 +197,8 @@ def test_the_register_costs_the_same_statements_for_any_size(app, make_org, make
             make_review(org, lead, state=ReviewState.planned)
     coordinator_id = coordinator.id
     db.session.expunge_all()
-    coordinator = db.session.get(User, coordinator_id)
+    # as the login session query loads the coordinator: with the platform roles
+    coordinator = db.session.get(User, coordinator_id, options=[selectinload(User.role_grants)])
     with counting() as statements:
         page = register.register_page(coordinator, register.Filters())
         list(register.register_rows(coordinator, register.Filters(in_progress=True)))
