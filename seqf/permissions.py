@@ -6,6 +6,8 @@ revealed that it exists), a known organisation where the role is too weak answer
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import abort, g
 
@@ -19,16 +21,20 @@ PARTICIPATE = {MemberRole.leader, MemberRole.staff}
 EVIDENCE_WRITE = {MemberRole.org_admin, MemberRole.leader, MemberRole.staff}
 
 
+@functools.cache
+def _member_role_query() -> sa.Select:
+    """Asked on every organisation page: built once (building costs more than running it)."""
+    return sa.select(Membership.role).where(Membership.user_id == sa.bindparam("user_id"),
+                                            Membership.organisation_id == sa.bindparam("organisation_id"))
+
+
 def member_role(user: User, organisation_id: int) -> MemberRole | None:
     """The caller's role in the organisation, cached for the request."""
     cache = g.setdefault("member_roles", {})
     key = (user.id, organisation_id)
     if key not in cache:
-        cache[key] = db.session.scalar(
-            sa.select(Membership.role).where(
-                Membership.user_id == user.id, Membership.organisation_id == organisation_id
-            )
-        )
+        cache[key] = db.session.scalar(_member_role_query(),
+                                       {"user_id": user.id, "organisation_id": organisation_id})
     return cache[key]
 
 
@@ -80,10 +86,25 @@ def can_add_members_by_id(user: User, organisation_id: int) -> bool:
     return oversees_network(user)
 
 
+@functools.cache
+def _organisation_and_role_query() -> sa.Select:
+    """An organisation page's first question, the organisation and the caller's role in it, as one
+    statement built once."""
+    return (sa.select(Organisation, Membership.role)
+            .outerjoin(Membership, sa.and_(Membership.organisation_id == Organisation.id,
+                                           Membership.user_id == sa.bindparam("user_id")))
+            .where(Organisation.id == sa.bindparam("organisation_id")))
+
+
 def organisation_or_404(user: User, organisation_id: int, allowed=can_see_organisation) -> Organisation:
     """Load the organisation if the caller may see it (404 otherwise) and passes ``allowed`` (403)."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not can_see_organisation(user, organisation_id):
+    row = db.session.execute(_organisation_and_role_query(),
+                             {"user_id": user.id, "organisation_id": organisation_id}).one_or_none()
+    if row is None:
+        abort(404)
+    organisation, role = row
+    g.setdefault("member_roles", {})[(user.id, organisation_id)] = role
+    if not can_see_organisation(user, organisation_id):
         abort(404)
     if not allowed(user, organisation_id):
         abort(403)

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from bench.national import server, sessions, statements
 from bench.national.pages import AUTOSAVE_BODY, Phase, phases
-from bench.national.settings import STATE_FILE, database_url
+from bench.national.settings import STATE_FILE, database_url, server_database_url
 
 
 class TokenPool:
@@ -143,7 +143,7 @@ def run(state: dict, seconds: float = 20, warmup: float = 3, users: int = 20) ->
     reset_drafts(url, tokens)
     port = server.free_port()
     base = f"http://127.0.0.1:{port}"
-    process = server.start(url, port)
+    process = server.start(server_database_url(state["database"]), port)
     load_start = _loadavg()
     rss_peak: list[float] = []
 

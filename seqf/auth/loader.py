@@ -25,16 +25,18 @@ def configure_login(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(session_key: str) -> User | None:
-    record = sessions.live_session(session_key)
-    if record is None:
+    live = sessions.live_session(session_key)
+    if live is None:
         return None
-    g.login_session = record
-    user = record.user
+    g.login_session_id = live.id
+    user = live.user
     user.login_session_key = session_key
-    reviews.note_leads_anything(user, record.user_leads)
+    reviews.note_leads_anything(user, live.leads)
     return user
 
 
 def current_login_session():
-    """The session record of the logged-in browser making this request (None for the API)."""
-    return g.get("login_session")
+    """The session record of the logged-in browser making this request (None for the API), loaded
+    only by the views that show or end it."""
+    session_id = g.get("login_session_id")
+    return sessions.session_record(session_id) if session_id is not None else None

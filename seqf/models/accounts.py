@@ -47,6 +47,9 @@ class User(UserMixin, TimestampMixin, Base):
     # the key of the login session this request runs in (set at log-in and by the loader);
     # a plain attribute, not a column
     login_session_key = None
+    # the platform roles the session query read with the session row (``sessions.live_session``),
+    # so the menu on every page needs no statement of its own; a plain attribute, not a column
+    known_roles = None  # frozenset[GlobalRole] | None
 
     def get_id(self) -> str | None:
         """What Flask-Login puts in the session and remember-me cookies: the key of a server-side
@@ -55,6 +58,10 @@ class User(UserMixin, TimestampMixin, Base):
 
     @property
     def global_roles(self) -> set[GlobalRole]:
+        # once the collection itself is loaded (or changed by ``accounts.set_global_roles``) it is the
+        # truth; until then the roles the session query read
+        if self.known_roles is not None and "role_grants" not in self.__dict__:
+            return set(self.known_roles)
         return {grant.role for grant in self.role_grants}
 
     def has_role(self, role: GlobalRole | str) -> bool:

@@ -8,14 +8,15 @@ browser out everywhere at once, whichever cookie it still holds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from typing import NamedTuple
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app
 
 from seqf.extensions import db
-from seqf.models import ApiToken, LoginSession, MemberRole, Membership, User, utcnow
+from seqf.models import ApiToken, GlobalRole, LoginSession, MemberRole, Membership, User, UserRole, utcnow
 from seqf.services import audit
 from seqf.services.tokens import digest, new_secret
 
@@ -53,32 +54,56 @@ def start_session(user: User, user_agent: str | None) -> str:
     return key
 
 
-def live_session(key: str) -> LoginSession | None:
-    """The live session for a cookie's key, its user active; None for anything else."""
+class LiveSession(NamedTuple):
+    """What the loader needs of a live session: its row id (the row itself is loaded only by the
+    few views that change it, ``session_record``), its user, and whether the user leads anything."""
+
+    id: int
+    user: User
+    leads: bool
+
+
+@functools.cache
+def _live_session_query() -> sa.Select:
+    """The session query, built once with a parameter for the key: constructing the statement and
+    its cache key anew would cost more than running it. It is the only ORM entity the request
+    loads for the login: the user; the session row's few columns, the user's platform roles and
+    whether the user leads an organisation (the navigation asks for both on every page) come as
+    plain columns."""
+    user_id = LoginSession.user_id
+    leads = sa.exists().where(Membership.user_id == user_id,
+                              Membership.role.in_((MemberRole.leader, MemberRole.org_admin)))
+    roles = [sa.exists().where(UserRole.user_id == user_id, UserRole.role == role).label(role.value)
+             for role in GlobalRole]
+    return (sa.select(User, LoginSession.id, LoginSession.ended_at, LoginSession.last_seen_at,
+                      leads.label("leads"), *roles)
+            .join(LoginSession, user_id == User.id).where(LoginSession.key_hash == sa.bindparam("key_hash")))
+
+
+def live_session(key: str) -> LiveSession | None:
+    """The live session for a cookie's key, its user active; None for anything else. One statement
+    for every logged-in request."""
     if not key or len(key) > 100:
         return None
-    # one statement for every logged-in request: the session row with its user and the user's
-    # platform roles joined, and whether the user leads an organisation (the navigation asks for
-    # the roles and for that on every page)
-    leads = sa.exists().where(Membership.user_id == LoginSession.user_id,
-                              Membership.role.in_((MemberRole.leader, MemberRole.org_admin)))
-    row = db.session.execute(
-        sa.select(LoginSession, leads.label("leads")).where(LoginSession.key_hash == digest(key))
-        .options(so.joinedload(LoginSession.user).joinedload(User.role_grants))
-    ).unique().one_or_none()
+    row = db.session.execute(_live_session_query(), {"key_hash": digest(key)}).one_or_none()
     if row is None:
         return None
-    record = row[0]
-    if record.ended_at is not None or not record.user.active:
+    user, session_id, ended_at, last_seen_at, user_leads = row[:5]
+    if ended_at is not None or not user.active:
         return None
-    # read by the loader for this request only (the row is loaded afresh on every request)
-    record.user_leads = bool(row[1])
     now = utcnow()
-    if now - record.last_seen_at > _idle_limit():  # unused for longer than a remember-me cookie lasts
+    if now - last_seen_at > _idle_limit():  # unused for longer than a remember-me cookie lasts
         return None
-    if now - record.last_seen_at >= TOUCH_INTERVAL:
-        record.last_seen_at = now
-    return record
+    if now - last_seen_at >= TOUCH_INTERVAL:
+        db.session.execute(sa.update(LoginSession).where(LoginSession.id == session_id)
+                           .values(last_seen_at=now), execution_options={"synchronize_session": False})
+    user.known_roles = frozenset(role for role, held in zip(GlobalRole, row[5:], strict=True) if held)
+    return LiveSession(session_id, user, bool(user_leads))
+
+
+def session_record(session_id: int) -> LoginSession | None:
+    """The row of a live session, for the views that show or end it."""
+    return db.session.get(LoginSession, session_id)
 
 
 def _idle_limit() -> dt.timedelta:
