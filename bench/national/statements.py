@@ -1,11 +1,15 @@
-"""SQL statements per request, counted in-process: the Flask test client against the bench database,
-logged in as the same user, with a ``before_cursor_execute`` listener; the second request is counted
-(the first warms the caches a long-running worker has warm)."""
+"""SQL statements and worker CPU per request, measured in-process: the Flask test client against the
+bench database, logged in as the same user, with a ``before_cursor_execute`` listener; the second
+request is counted (the first warms the caches a long-running worker has warm), and the CPU time
+(``time.process_time``: the application, SQLAlchemy and psycopg, not the database server) is the
+median of ``CPU_RUNS`` more. A submit spends a draft, so it is counted once and not timed."""
 
 from __future__ import annotations
 
 import json
 import re
+import statistics
+import time
 
 import sqlalchemy as sa
 
@@ -13,11 +17,15 @@ from bench.national.pages import AUTOSAVE_BODY, Phase
 from seqf import create_app
 from seqf.extensions import db
 
+CPU_RUNS = 15
 
-def count(database_url: str, state: dict, phases: list[Phase], tokens: list[dict]) -> dict[str, int]:
+
+def count(database_url: str, state: dict, phases: list[Phase],
+          tokens: list[dict]) -> dict[str, tuple[int, float | None]]:
+    """Per phase: (statements of one request, median CPU ms of one request or None)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-national-count",
                       "SMTP_HOST": None, "RATELIMIT_ENABLED": False})
-    counts: dict[str, int] = {}
+    counts: dict[str, tuple[int, float | None]] = {}
     clients = {}
     with app.app_context():
         seen: list[str] = []
@@ -48,7 +56,16 @@ def count(database_url: str, state: dict, phases: list[Phase], tokens: list[dict
             for _ in range(runs):
                 seen.clear()
                 client.open(path, method=phase.method, headers=headers, data=body)
-            counts[phase.name] = len(seen)
+            statements = len(seen)
+            cpu = None
+            if phase.kind != "submit":
+                times = []
+                for _ in range(CPU_RUNS):
+                    started = time.process_time()
+                    client.open(path, method=phase.method, headers=headers, data=body)
+                    times.append((time.process_time() - started) * 1000)
+                cpu = statistics.median(times)
+            counts[phase.name] = (statements, cpu)
             db.session.remove()
     return counts
 
