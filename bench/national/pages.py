@@ -24,6 +24,9 @@ def phases(state: dict) -> list[Phase]:
     evidence_file = s["evidence"][0]
     pages = [
         Phase("/healthz", "/healthz", who="anonymous"),
+        # the floor every logged-in page stands on: the session query, the menu, base.html and one
+        # statement of its own (the personal calendar feed's state)
+        Phase("smallest logged-in page", "/me/calendar"),
         Phase("dashboard", "/dashboard"),
         Phase("organisation front page", f"/organisations/{s['organisation']}/"),
         Phase("evidence library, small", f"/organisations/{s['organisation']}/evidence/"),
