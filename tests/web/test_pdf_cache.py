@@ -46,7 +46,7 @@ def test_the_cache_is_keyed_by_the_html():
 
 def test_the_cache_stays_within_its_bytes(monkeypatch):
     typeset_cache.clear()
-    monkeypatch.setattr(typeset_cache, "MAX_BYTES", 100)
+    monkeypatch.setattr(typeset_cache._cache, "max_bytes", 100)
     for n in range(10):
         typeset_cache.typeset(f"<p>{n}</p>", lambda: b"x" * 20)
     assert typeset_cache.size() <= 100 and typeset_cache.entries() == 5
