@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 import seqf.services.round_notices
@@ -24,6 +25,7 @@ from seqf.models import (
     Round,
     RoundParticipant,
     RoundState,
+    StepAssessment,
     User,
 )
 from seqf.services import assessments, audit, locks, mail
@@ -172,6 +174,35 @@ def response_of(round_: Round, user: User, create: bool = False) -> Response | N
     return response
 
 
+def locked_response(round_: Round, user: User) -> Response:
+    """The user's response, created when missing, under the locks every writer takes.
+
+    The round's shared lock, then the response row read ``FOR UPDATE`` in the same statement that
+    finds it (``response_of(create=True)`` followed by ``_lock_response`` reads the round twice and
+    the response twice). Pass ``locked=True`` to ``save_answers``/``submit_response`` afterwards.
+    The caller has checked that ``user`` takes part in ``round_``.
+    """
+    locks.lock(round_, shared=True)
+    query = (sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
+             .with_for_update().execution_options(populate_existing=True))
+    response = db.session.scalar(query)
+    if response is not None:
+        return response
+    try:
+        with db.session.begin_nested():
+            response = Response(round=round_, user=user)
+            db.session.add(response)
+    except sa.exc.IntegrityError:
+        response = db.session.scalar(query)
+        if response is None:  # pragma: no cover - the other insert was rolled back meanwhile
+            raise Conflict(_("Your answers were being saved from another window. Try again."),
+                           code="concurrent_save") from None
+    else:
+        audit.record(user, "response.started", response, f"Response started in round {round_.id}",
+                     round_.organisation_id, data={"round_id": round_.id})
+    return response
+
+
 def _lock_response(response: Response) -> None:
     """Round first (shared: saves go on together, close waits), then the response itself.
 
@@ -185,7 +216,12 @@ def _lock_response(response: Response) -> None:
 def answers_of(response: Response | None) -> dict[str, AreaAssessment]:
     if response is None:
         return {}
-    rows = db.session.scalars(sa.select(AreaAssessment).where(AreaAssessment.response_id == response.id))
+    # one statement for the areas, their steps and the steps' evidence (three with the relationships'
+    # own selectin loads); a response has at most a few dozen steps, so the joined rows stay few
+    rows = db.session.scalars(
+        sa.select(AreaAssessment).where(AreaAssessment.response_id == response.id)
+        .options(so.joinedload(AreaAssessment.steps).joinedload(StepAssessment.evidence))
+    ).unique()
     return {a.area: a for a in rows}
 
 
@@ -215,17 +251,20 @@ def _store(existing: dict[str, AreaAssessment], areas_data: list[assessments.Are
 
 
 def save_answers(actor: User, response: Response, answers: list[assessments.AreaData],
-                 unanswered: list[assessments.AreaData] | None = None) -> dict[str, AreaAssessment]:
+                 unanswered: list[assessments.AreaData] | None = None, *,
+                 locked: bool = False) -> dict[str, AreaAssessment]:
     """Save (part of) a draft. Submitted responses and closed rounds answer 409.
 
     An area is answered exactly when it has a row: ``answers`` are stored, the areas in
     ``unanswered`` (nothing ticked and no explicit "none of these steps yet") lose their row.
     A version older than the stored one answers 409 ``stale_version`` and nothing is saved.
     Returns the response's answers as now stored (area → assessment), so the caller need not
-    read them again.
+    read them again. ``locked``: the caller got ``response`` from ``locked_response`` in this
+    transaction, so the locks are held already.
     """
     unanswered = unanswered or []
-    _lock_response(response)
+    if not locked:
+        _lock_response(response)
     workflow.check_action("response", response, "edit", actor)
     areas = assessments.areas_by_code(round_areas(response.round))
     _validate_all(answers, areas, response.round.organisation_id)
@@ -248,15 +287,22 @@ def save_answers(actor: User, response: Response, answers: list[assessments.Area
     return existing
 
 
-def submit_response(actor: User, response: Response) -> None:
-    _lock_response(response)
+def submit_response(actor: User, response: Response, *, locked: bool = False) -> None:
+    """Submit the draft; ``locked`` as for ``save_answers``."""
+    if not locked:
+        _lock_response(response)
     workflow.apply_transition("response", response, "submit", actor)
     response.submitted_at = clock.now()
 
 
-def response_result(response: Response | None, round_: Round) -> dict:
-    """The participant's own scores: per area claimed/score, SEQF total, areas done."""
-    answers = answers_of(response)
+def response_result(response: Response | None, round_: Round,
+                    answers: dict[str, AreaAssessment] | None = None) -> dict:
+    """The participant's own scores: per area claimed/score, SEQF total, areas done.
+
+    ``answers``: the response's answers when the caller holds them already (``answers_of``).
+    """
+    if answers is None:
+        answers = answers_of(response)
     areas = round_areas(round_)
     rows = [{"area": a["code"], "own": bool(a.get("own")),
              "claimed": answers[a["code"]].claimed if a["code"] in answers else 0,
