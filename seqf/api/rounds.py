@@ -81,8 +81,8 @@ def _participating(round_id: int) -> tuple[Round, User]:
     The participant check comes first: a participant passes without the membership query.
     """
     user = current_api_user()
-    round_ = db.session.get(Round, round_id)
-    if round_ is not None and is_participant(round_, user):
+    round_, participant = round_service.round_for_participant(round_id, user)
+    if participant:
         return round_, user
     if round_ is None or permissions.member_role(user, round_.organisation_id) is None:
         raise ApiError(404, "not_found", _("No such round, or you do not have access to it."))

@@ -17,6 +17,7 @@ from seqf import aggregation, clock, ticks, workflow
 from seqf.extensions import db
 from seqf.models import (
     AreaAssessment,
+    Instrument,
     MemberRole,
     Membership,
     Organisation,
@@ -144,6 +145,25 @@ def participant_ids(round_: Round) -> set[int]:
 
 
 # --- responding --------------------------------------------------------------------------------
+
+def round_for_participant(round_id: int, user: User) -> tuple[Round | None, bool]:
+    """The round (None if there is none) and whether ``user`` takes part in it, in one statement.
+
+    The API's own-response calls need both before anything else; the round's instrument comes in
+    the same statement without its definition, as ``instrument_service.light_instrument`` reads it,
+    and is held there for the request so ``round_areas`` reads nothing more.
+    """
+    taking_part = sa.exists().where(RoundParticipant.round_id == Round.id, RoundParticipant.user_id == user.id)
+    row = db.session.execute(
+        sa.select(Round, taking_part.label("taking_part")).where(Round.id == round_id)
+        .options(so.joinedload(Round.instrument, innerjoin=True).defer(Instrument.definition))
+    ).first()
+    if row is None:
+        return None, False
+    round_, participant = row
+    instrument_service.light_instrument(round_.instrument_id)  # found in the session: held, not read
+    return round_, bool(participant)
+
 
 def response_of(round_: Round, user: User, create: bool = False) -> Response | None:
     """The user's response; with ``create`` (a write follows) under the round's shared lock.
