@@ -75,13 +75,14 @@ def _leading(round_id: int) -> tuple[Round, User]:
     return round_, user
 
 
-def _participating(round_id: int) -> tuple[Round, User]:
+def _participating(round_id: int, *, lock: bool = False) -> tuple[Round, User]:
     """The round and the caller if they take part; 404 as ``_round_or_404``, 403 for other members.
 
     The participant check comes first: a participant passes without the membership query.
+    ``lock``: a write follows; the round's shared lock is taken with it (``round_for_participant``).
     """
     user = current_api_user()
-    round_, participant = round_service.round_for_participant(round_id, user)
+    round_, participant = round_service.round_for_participant(round_id, user, lock=lock)
     if participant:
         return round_, user
     if round_ is None or permissions.member_role(user, round_.organisation_id) is None:
@@ -178,8 +179,8 @@ def get_my_response(round_id: int):
            summary="Save answers for some or all areas of the caller's draft (participant)", tag="rounds",
            body=s.ResponseSave, response=s.MyResponseOut, errors=(403, 404, 409))
 def save_my_response(round_id: int, body: s.ResponseSave):
-    round_, user = _participating(round_id)
-    response = round_service.locked_response(round_, user)
+    round_, user = _participating(round_id, lock=True)
+    response = round_service.locked_response(round_, user, round_locked=True)
     try:
         answers = round_service.save_answers(
             user, response, [a.to_data() for a in body.answers if a.answered],
@@ -203,8 +204,8 @@ def _stale(exc: assessments.StaleVersion):
            summary="Submit the caller's response; it is locked afterwards (participant)", tag="rounds",
            response=s.MyResponseOut, errors=(403, 404, 409))
 def submit_my_response(round_id: int):
-    round_, user = _participating(round_id)
-    response = round_service.locked_response(round_, user)
+    round_, user = _participating(round_id, lock=True)
+    response = round_service.locked_response(round_, user, round_locked=True)
     round_service.submit_response(user, response, locked=True)
     return my_response_out(round_, response)
 

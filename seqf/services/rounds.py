@@ -146,68 +146,40 @@ def participant_ids(round_: Round) -> set[int]:
 
 # --- responding --------------------------------------------------------------------------------
 
-def round_for_participant(round_id: int, user: User) -> tuple[Round | None, bool]:
+def round_for_participant(round_id: int, user: User, *, lock: bool = False) -> tuple[Round | None, bool]:
     """The round (None if there is none) and whether ``user`` takes part in it, in one statement.
 
     The API's own-response calls need both before anything else; the round's instrument comes in
     the same statement without its definition, as ``instrument_service.light_instrument`` reads it,
     and is held there for the request so ``round_areas`` reads nothing more.
+
+    ``lock`` (a write follows): the round's shared lock is taken by the same statement on PostgreSQL
+    (``locks.lock`` after it elsewhere), so ``locked_response(..., round_locked=True)`` need not
+    read the round again. It is taken before the caller's access is known: a shared lock held for
+    one request's length only delays a close, and a refused caller's transaction is rolled back.
     """
     taking_part = sa.exists().where(RoundParticipant.round_id == Round.id, RoundParticipant.user_id == user.id)
-    row = db.session.execute(
-        sa.select(Round, taking_part.label("taking_part")).where(Round.id == round_id)
-        .options(so.joinedload(Round.instrument, innerjoin=True).defer(Instrument.definition))
-    ).first()
+    query = (sa.select(Round, taking_part.label("taking_part")).where(Round.id == round_id)
+             .options(so.joinedload(Round.instrument, innerjoin=True).defer(Instrument.definition)))
+    in_statement = lock and db.session.get_bind().dialect.name == "postgresql"
+    if in_statement:
+        query = query.with_for_update(read=True, of=Round.__table__).execution_options(populate_existing=True)
+    row = db.session.execute(query).first()
     if row is None:
         return None, False
     round_, participant = row
+    if lock and not in_statement:
+        locks.lock(round_, shared=True)
     instrument_service.light_instrument(round_.instrument_id)  # found in the session: held, not read
     return round_, bool(participant)
 
 
-def response_of(round_: Round, user: User, create: bool = False) -> Response | None:
-    """The user's response; with ``create`` (a write follows) under the round's shared lock.
+def _new_response(round_: Round, user: User, query: sa.Select) -> Response:
+    """Insert the user's response; a concurrent first save that won the race gives its row instead.
 
-    Two first saves at once both find no response: the second insert meets the unique constraint
-    inside a savepoint and takes the row the first one created, so neither answers 500.
+    The second insert meets the unique constraint inside a savepoint and takes the row the first
+    one created (``query`` finds it), so neither answers 500.
     """
-    query = sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
-    if not create:
-        return db.session.scalar(query)
-    locks.lock(round_, shared=True)
-    response = db.session.scalar(query)
-    if response is None:
-        if not is_participant(round_, user):
-            raise NotFound(_("You are not a participant in this round."))
-        try:
-            with db.session.begin_nested():
-                response = Response(round=round_, user=user)
-                db.session.add(response)
-        except sa.exc.IntegrityError:
-            response = db.session.scalar(query)
-            if response is None:  # pragma: no cover - the other insert was rolled back meanwhile
-                raise Conflict(_("Your answers were being saved from another window. Try again."),
-                               code="concurrent_save") from None
-        else:
-            audit.record(user, "response.started", response, f"Response started in round {round_.id}",
-                         round_.organisation_id, data={"round_id": round_.id})
-    return response
-
-
-def locked_response(round_: Round, user: User) -> Response:
-    """The user's response, created when missing, under the locks every writer takes.
-
-    The round's shared lock, then the response row read ``FOR UPDATE`` in the same statement that
-    finds it (``response_of(create=True)`` followed by ``_lock_response`` reads the round twice and
-    the response twice). Pass ``locked=True`` to ``save_answers``/``submit_response`` afterwards.
-    The caller has checked that ``user`` takes part in ``round_``.
-    """
-    locks.lock(round_, shared=True)
-    query = (sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
-             .with_for_update().execution_options(populate_existing=True))
-    response = db.session.scalar(query)
-    if response is not None:
-        return response
     try:
         with db.session.begin_nested():
             response = Response(round=round_, user=user)
@@ -221,6 +193,40 @@ def locked_response(round_: Round, user: User) -> Response:
         audit.record(user, "response.started", response, f"Response started in round {round_.id}",
                      round_.organisation_id, data={"round_id": round_.id})
     return response
+
+
+def response_of(round_: Round, user: User, create: bool = False) -> Response | None:
+    """The user's response; with ``create`` (a write follows) under the round's shared lock.
+
+    Two first saves at once both find no response: see ``_new_response``.
+    """
+    query = sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
+    if not create:
+        return db.session.scalar(query)
+    locks.lock(round_, shared=True)
+    response = db.session.scalar(query)
+    if response is None:
+        if not is_participant(round_, user):
+            raise NotFound(_("You are not a participant in this round."))
+        response = _new_response(round_, user, query)
+    return response
+
+
+def locked_response(round_: Round, user: User, *, round_locked: bool = False) -> Response:
+    """The user's response, created when missing, under the locks every writer takes.
+
+    The round's shared lock (already held with ``round_locked``: ``round_for_participant(lock=True)``
+    took it), then the response row read ``FOR UPDATE`` in the same statement that finds it
+    (``response_of(create=True)`` followed by ``_lock_response`` reads the round twice and the
+    response twice). Pass ``locked=True`` to ``save_answers``/``submit_response`` afterwards.
+    The caller has checked that ``user`` takes part in ``round_``.
+    """
+    if not round_locked:
+        locks.lock(round_, shared=True)
+    query = (sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
+             .with_for_update().execution_options(populate_existing=True))
+    response = db.session.scalar(query)
+    return response if response is not None else _new_response(round_, user, query)
 
 
 def _lock_response(response: Response) -> None:
