@@ -17,7 +17,7 @@ from seqf import permissions
 from seqf.api import round_schemas as s
 from seqf.api.core import ApiError, Query, current_api_user, operation
 from seqf.extensions import db
-from seqf.models import Response, ResponseState, Round, RoundParticipant, User
+from seqf.models import AreaAssessment, Response, ResponseState, Round, RoundParticipant, User
 from seqf.services import assessments
 from seqf.services import rounds as round_service
 from seqf.services.errors import NotFound
@@ -75,12 +75,19 @@ def _leading(round_id: int) -> tuple[Round, User]:
     return round_, user
 
 
-def _participating(round_id: int) -> tuple[Round, User]:
+def _participating(round_id: int, *, lock: bool = False) -> tuple[Round, User]:
+    """The round and the caller if they take part; 404 as ``_round_or_404``, 403 for other members.
+
+    The participant check comes first: a participant passes without the membership query.
+    ``lock``: a write follows; the round's shared lock is taken with it (``round_for_participant``).
+    """
     user = current_api_user()
-    round_ = _round_or_404(round_id, user)
-    if not is_participant(round_, user):
-        raise ApiError(403, "not_participant", _("You are not a participant in this round."))
-    return round_, user
+    round_, participant = round_service.round_for_participant(round_id, user, lock=lock)
+    if participant:
+        return round_, user
+    if round_ is None or permissions.member_role(user, round_.organisation_id) is None:
+        raise ApiError(404, "not_found", _("No such round, or you do not have access to it."))
+    raise ApiError(403, "not_participant", _("You are not a participant in this round."))
 
 
 # --- rounds --------------------------------------------------------------------------------------
@@ -146,9 +153,12 @@ def reopen_round(round_id: int):
 
 # --- my response ---------------------------------------------------------------------------------
 
-def my_response_out(round_: Round, response: Response | None) -> dict:
-    result = round_service.response_result(response, round_)
-    answers = round_service.answers_of(response)
+def my_response_out(round_: Round, response: Response | None,
+                    answers: dict[str, AreaAssessment] | None = None) -> dict:
+    """The caller's answers and scores; ``answers`` when the caller holds them (read once)."""
+    if answers is None:
+        answers = round_service.answers_of(response)
+    result = round_service.response_result(response, round_, answers)
     levels = {a["code"]: len(a["steps"]) for a in round_service.round_areas(round_)}
     for row in result["areas"]:
         row["hint"] = assessments.hint(answers.get(row["area"]), levels.get(row["area"], 5))
@@ -169,14 +179,15 @@ def get_my_response(round_id: int):
            summary="Save answers for some or all areas of the caller's draft (participant)", tag="rounds",
            body=s.ResponseSave, response=s.MyResponseOut, errors=(403, 404, 409))
 def save_my_response(round_id: int, body: s.ResponseSave):
-    round_, user = _participating(round_id)
-    response = round_service.response_of(round_, user, create=True)
+    round_, user = _participating(round_id, lock=True)
+    response = round_service.locked_response(round_, user, round_locked=True)
     try:
-        round_service.save_answers(user, response, [a.to_data() for a in body.answers if a.answered],
-                                   unanswered=[a.to_data() for a in body.answers if not a.answered])
+        answers = round_service.save_answers(
+            user, response, [a.to_data() for a in body.answers if a.answered],
+            unanswered=[a.to_data() for a in body.answers if not a.answered], locked=True)
     except assessments.StaleVersion as exc:
         return _stale(exc)
-    return my_response_out(round_, response)
+    return my_response_out(round_, response, answers)
 
 
 def _stale(exc: assessments.StaleVersion):
@@ -193,9 +204,9 @@ def _stale(exc: assessments.StaleVersion):
            summary="Submit the caller's response; it is locked afterwards (participant)", tag="rounds",
            response=s.MyResponseOut, errors=(403, 404, 409))
 def submit_my_response(round_id: int):
-    round_, user = _participating(round_id)
-    response = round_service.response_of(round_, user, create=True)
-    round_service.submit_response(user, response)
+    round_, user = _participating(round_id, lock=True)
+    response = round_service.locked_response(round_, user, round_locked=True)
+    round_service.submit_response(user, response, locked=True)
     return my_response_out(round_, response)
 
 

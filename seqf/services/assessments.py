@@ -142,11 +142,13 @@ def apply(assessment: AreaAssessment, data: AreaData, areas: dict[str, dict], or
         met, ticked = _met(step, steps_def[step.level])
         row = stored.get(step.level)
         if row is None:
-            row = StepAssessment(level=step.level)
+            # the evidence given even when empty: a new step's collection left unset would be
+            # read back from the database when the answer is shown after the flush
+            row = StepAssessment(level=step.level, evidence=list(evidence[step.level]))
             assessment.steps.append(row)
-        row.met, row.indicators = met, ticked
-        if {e.id for e in row.evidence} != {e.id for e in evidence[step.level]}:
+        elif {e.id for e in row.evidence} != {e.id for e in evidence[step.level]}:
             row.evidence = evidence[step.level]
+        row.met, row.indicators = met, ticked
         inputs.append(scoring.StepInput(step.level, met, len(evidence[step.level])))
     result = scoring.score_area(inputs, levels=len(steps_def))
     assessment.claimed, assessment.score = result.claimed, result.score

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 import seqf.services.round_notices
@@ -16,6 +17,7 @@ from seqf import aggregation, clock, ticks, workflow
 from seqf.extensions import db
 from seqf.models import (
     AreaAssessment,
+    Instrument,
     MemberRole,
     Membership,
     Organisation,
@@ -24,6 +26,7 @@ from seqf.models import (
     Round,
     RoundParticipant,
     RoundState,
+    StepAssessment,
     User,
 )
 from seqf.services import assessments, audit, locks, mail
@@ -143,11 +146,59 @@ def participant_ids(round_: Round) -> set[int]:
 
 # --- responding --------------------------------------------------------------------------------
 
+def round_for_participant(round_id: int, user: User, *, lock: bool = False) -> tuple[Round | None, bool]:
+    """The round (None if there is none) and whether ``user`` takes part in it, in one statement.
+
+    The API's own-response calls need both before anything else; the round's instrument comes in
+    the same statement without its definition, as ``instrument_service.light_instrument`` reads it,
+    and is held there for the request so ``round_areas`` reads nothing more.
+
+    ``lock`` (a write follows): the round's shared lock is taken by the same statement on PostgreSQL
+    (``locks.lock`` after it elsewhere), so ``locked_response(..., round_locked=True)`` need not
+    read the round again. It is taken before the caller's access is known: a shared lock held for
+    one request's length only delays a close, and a refused caller's transaction is rolled back.
+    """
+    taking_part = sa.exists().where(RoundParticipant.round_id == Round.id, RoundParticipant.user_id == user.id)
+    query = (sa.select(Round, taking_part.label("taking_part")).where(Round.id == round_id)
+             .options(so.joinedload(Round.instrument, innerjoin=True).defer(Instrument.definition)))
+    in_statement = lock and db.session.get_bind().dialect.name == "postgresql"
+    if in_statement:
+        query = query.with_for_update(read=True, of=Round.__table__).execution_options(populate_existing=True)
+    row = db.session.execute(query).first()
+    if row is None:
+        return None, False
+    round_, participant = row
+    if lock and not in_statement:
+        locks.lock(round_, shared=True)
+    instrument_service.light_instrument(round_.instrument_id)  # found in the session: held, not read
+    return round_, bool(participant)
+
+
+def _new_response(round_: Round, user: User, query: sa.Select) -> Response:
+    """Insert the user's response; a concurrent first save that won the race gives its row instead.
+
+    The second insert meets the unique constraint inside a savepoint and takes the row the first
+    one created (``query`` finds it), so neither answers 500.
+    """
+    try:
+        with db.session.begin_nested():
+            response = Response(round=round_, user=user)
+            db.session.add(response)
+    except sa.exc.IntegrityError:
+        response = db.session.scalar(query)
+        if response is None:  # pragma: no cover - the other insert was rolled back meanwhile
+            raise Conflict(_("Your answers were being saved from another window. Try again."),
+                           code="concurrent_save") from None
+    else:
+        audit.record(user, "response.started", response, f"Response started in round {round_.id}",
+                     round_.organisation_id, data={"round_id": round_.id})
+    return response
+
+
 def response_of(round_: Round, user: User, create: bool = False) -> Response | None:
     """The user's response; with ``create`` (a write follows) under the round's shared lock.
 
-    Two first saves at once both find no response: the second insert meets the unique constraint
-    inside a savepoint and takes the row the first one created, so neither answers 500.
+    Two first saves at once both find no response: see ``_new_response``.
     """
     query = sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
     if not create:
@@ -157,19 +208,25 @@ def response_of(round_: Round, user: User, create: bool = False) -> Response | N
     if response is None:
         if not is_participant(round_, user):
             raise NotFound(_("You are not a participant in this round."))
-        try:
-            with db.session.begin_nested():
-                response = Response(round=round_, user=user)
-                db.session.add(response)
-        except sa.exc.IntegrityError:
-            response = db.session.scalar(query)
-            if response is None:  # pragma: no cover - the other insert was rolled back meanwhile
-                raise Conflict(_("Your answers were being saved from another window. Try again."),
-                               code="concurrent_save") from None
-        else:
-            audit.record(user, "response.started", response, f"Response started in round {round_.id}",
-                         round_.organisation_id, data={"round_id": round_.id})
+        response = _new_response(round_, user, query)
     return response
+
+
+def locked_response(round_: Round, user: User, *, round_locked: bool = False) -> Response:
+    """The user's response, created when missing, under the locks every writer takes.
+
+    The round's shared lock (already held with ``round_locked``: ``round_for_participant(lock=True)``
+    took it), then the response row read ``FOR UPDATE`` in the same statement that finds it
+    (``response_of(create=True)`` followed by ``_lock_response`` reads the round twice and the
+    response twice). Pass ``locked=True`` to ``save_answers``/``submit_response`` afterwards.
+    The caller has checked that ``user`` takes part in ``round_``.
+    """
+    if not round_locked:
+        locks.lock(round_, shared=True)
+    query = (sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
+             .with_for_update().execution_options(populate_existing=True))
+    response = db.session.scalar(query)
+    return response if response is not None else _new_response(round_, user, query)
 
 
 def _lock_response(response: Response) -> None:
@@ -185,7 +242,12 @@ def _lock_response(response: Response) -> None:
 def answers_of(response: Response | None) -> dict[str, AreaAssessment]:
     if response is None:
         return {}
-    rows = db.session.scalars(sa.select(AreaAssessment).where(AreaAssessment.response_id == response.id))
+    # one statement for the areas, their steps and the steps' evidence (three with the relationships'
+    # own selectin loads); a response has at most a few dozen steps, so the joined rows stay few
+    rows = db.session.scalars(
+        sa.select(AreaAssessment).where(AreaAssessment.response_id == response.id)
+        .options(so.joinedload(AreaAssessment.steps).joinedload(StepAssessment.evidence))
+    ).unique()
     return {a.area: a for a in rows}
 
 
@@ -215,17 +277,20 @@ def _store(existing: dict[str, AreaAssessment], areas_data: list[assessments.Are
 
 
 def save_answers(actor: User, response: Response, answers: list[assessments.AreaData],
-                 unanswered: list[assessments.AreaData] | None = None) -> dict[str, AreaAssessment]:
+                 unanswered: list[assessments.AreaData] | None = None, *,
+                 locked: bool = False) -> dict[str, AreaAssessment]:
     """Save (part of) a draft. Submitted responses and closed rounds answer 409.
 
     An area is answered exactly when it has a row: ``answers`` are stored, the areas in
     ``unanswered`` (nothing ticked and no explicit "none of these steps yet") lose their row.
     A version older than the stored one answers 409 ``stale_version`` and nothing is saved.
     Returns the response's answers as now stored (area → assessment), so the caller need not
-    read them again.
+    read them again. ``locked``: the caller got ``response`` from ``locked_response`` in this
+    transaction, so the locks are held already.
     """
     unanswered = unanswered or []
-    _lock_response(response)
+    if not locked:
+        _lock_response(response)
     workflow.check_action("response", response, "edit", actor)
     areas = assessments.areas_by_code(round_areas(response.round))
     _validate_all(answers, areas, response.round.organisation_id)
@@ -248,15 +313,22 @@ def save_answers(actor: User, response: Response, answers: list[assessments.Area
     return existing
 
 
-def submit_response(actor: User, response: Response) -> None:
-    _lock_response(response)
+def submit_response(actor: User, response: Response, *, locked: bool = False) -> None:
+    """Submit the draft; ``locked`` as for ``save_answers``."""
+    if not locked:
+        _lock_response(response)
     workflow.apply_transition("response", response, "submit", actor)
     response.submitted_at = clock.now()
 
 
-def response_result(response: Response | None, round_: Round) -> dict:
-    """The participant's own scores: per area claimed/score, SEQF total, areas done."""
-    answers = answers_of(response)
+def response_result(response: Response | None, round_: Round,
+                    answers: dict[str, AreaAssessment] | None = None) -> dict:
+    """The participant's own scores: per area claimed/score, SEQF total, areas done.
+
+    ``answers``: the response's answers when the caller holds them already (``answers_of``).
+    """
+    if answers is None:
+        answers = answers_of(response)
     areas = round_areas(round_)
     rows = [{"area": a["code"], "own": bool(a.get("own")),
              "claimed": answers[a["code"]].claimed if a["code"] in answers else 0,

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from seqf.extensions import db
@@ -38,7 +39,9 @@ def api_token_for(secret: str) -> ApiToken | None:
     """The live token for this secret, its user active; notes when it was last used."""
     if not secret or len(secret) > 100:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    # the user comes in the same statement: every API call needs it right after the token
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(secret))
+                              .options(so.joinedload(ApiToken.user, innerjoin=True)))
     now = utcnow()
     if token is None or not token.is_live(now) or not token.user.active:
         return None
