@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from seqf import permissions
 from seqf.evidence import bp
 from seqf.evidence.forms import EditForm, EvidenceForm, FilterForm, ReplaceForm, tag_areas
+from seqf.evidence.library import library_rows
 from seqf.extensions import db
 from seqf.models import Evidence, Organisation, User
 from seqf.services import evidence as evidence_service
@@ -45,6 +46,7 @@ def index(org_id: int):
         so.defaultload(Evidence.created_by).lazyload(User.role_grants))
     page = paginate(query, per_page=PER_PAGE)
     return render_template("evidence/index.html", organisation=organisation, page=page, filters=filters,
+                           rows=library_rows(page.items, organisation.id),
                            area_titles=dict(areas), active_filters=_active(filters),
                            page_args={k: v for k, v in request.args.items() if k not in ("page", "org_id")},
                            can_write=permissions.can_write_evidence(current_user, org_id))
