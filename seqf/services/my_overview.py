@@ -32,8 +32,8 @@ from seqf.models import (
     RoundState,
     User,
 )
-from seqf.services import instruments as instrument_service
 from seqf.services import reviews as review_service
+from seqf.services import rounds as round_service
 
 LEAD_ROLES = (MemberRole.leader, MemberRole.org_admin)
 UNFINISHED_REVIEWS = (ReviewState.due, ReviewState.planned, ReviewState.drafting, ReviewState.comment_round)
@@ -66,7 +66,7 @@ class OpenRound:
 def open_rounds(user: User) -> list[OpenRound]:
     """Open rounds the caller takes part in, deadline first: one statement (the number of answered
     areas as a scalar subquery), plus the instrument row of each distinct instrument for the count
-    of areas (read once per request, the areas cached by content hash)."""
+    of areas (``rounds.round_areas`` reads it once per request and caches the areas by content hash)."""
     answered = (sa.select(sa.func.count()).select_from(AreaAssessment)
                 .where(AreaAssessment.response_id == Response.id).scalar_subquery())
     rows = db.session.execute(
@@ -80,8 +80,7 @@ def open_rounds(user: User) -> list[OpenRound]:
         .order_by(Round.closes_on)).all()
     return [OpenRound(r.id, r.title, r.closes_on, r.organisation_name, r.response_id,
                       r.response_state == ResponseState.submitted, r.answered or 0,
-                      len(instrument_service.areas_for_round(instrument_service.light_instrument(r.instrument_id),
-                                                             r.own_areas or [])))
+                      len(round_service.round_areas(r)))
             for r in rows]
 
 
