@@ -2,8 +2,8 @@
 
 The list used to be ORM objects (each evidence with its creator, every file version and its tags:
 four statements and a hundred objects for 25 items), drawn by a template that built two URLs,
-translated four texts, formatted a date and called two macros per row. Now it is two statements
-(the page's rows with the creator's name, the current file and the total; the page's tags), each
+translated four texts, formatted a date and called two macros per row. Now it is one statement
+(the page's rows with the creator's name, the current file, the tags and the total), each
 URL is built once with a placeholder id, each text translated once per page and each distinct day
 formatted once. What is shown is unchanged, including the privacy rule that hides the uploader of
 a round's fill-form evidence from everyone else (``evidence.uploader_hidden``).
@@ -122,7 +122,6 @@ def _rows(found: list[sa.Row]) -> list[LibraryRow]:
     updated_msg = Markup(gettext("updated %(date)s"))
     area_msg = Markup(gettext("Area %(area)s"))
     step_msg = Markup(gettext("Area %(area)s, step %(n)d"))
-    tags = evidence_service.tags_by_evidence([r.id for r in found])
     rows = []
     for r in found:
         is_file = r.url is None and r.file_version is not None
@@ -137,6 +136,6 @@ def _rows(found: list[sa.Row]) -> list[LibraryRow]:
             updated_text=updated_msg % {"date": dates(r.updated_at)},
             by_name=None if hidden else r.creator_name,
             tags=[(step_msg % {"area": area, "n": level} if level else area_msg % {"area": area}, not level)
-                  for area, level in tags.get(r.id, [])],
+                  for area, level in evidence_service.unpack_tags(r.tags)],
         ))
     return rows

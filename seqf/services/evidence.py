@@ -337,20 +337,26 @@ def evidence_for(organisation: Organisation, *, search: str | None = None, area:
     return _filtered(query, organisation, search=search, area=area, level=level, kind=kind, archived=archived)
 
 
+_TAG_SEP, _PART_SEP = "\x1e", "\x1f"  # control characters: never in an area code (1–9, E1 …; ``parse_tags`` checks)
+
+
 def library_rows_for(organisation: Organisation, *, search: str | None = None, area: str | None = None,
                      level: int | None = None, kind: str | None = None, archived: bool = False) -> sa.Select:
     """The library page's list as rows of the shown columns, in ``evidence_for``'s order and with its
     filters: the evidence's own columns, the creator's name, the current (highest) file version's
-    version, type and size, and ``total``, the number of matches before LIMIT/OFFSET (a window
-    count: the page needs no COUNT statement of its own). Tags: ``tags_by_evidence``."""
+    version, type and size, the tags packed into one string (``unpack_tags``) and ``total``, the
+    number of matches before LIMIT/OFFSET (a window count: the page needs no COUNT statement)."""
     versions = so.aliased(EvidenceFile)
     current = (sa.select(sa.func.max(versions.version)).where(versions.evidence_id == Evidence.id)
                .correlate(Evidence).scalar_subquery())
+    packed = sa.func.aggregate_strings(
+        EvidenceTag.area + _PART_SEP + sa.func.coalesce(sa.cast(EvidenceTag.level, sa.String), ""), _TAG_SEP)
+    tags = sa.select(packed).where(EvidenceTag.evidence_id == Evidence.id).correlate(Evidence).scalar_subquery()
     query = (
         sa.select(Evidence.id, Evidence.title, Evidence.url, Evidence.updated_at, Evidence.round_id,
                   Evidence.created_by_id, User.name.label("creator_name"), EvidenceFile.version.label("file_version"),
                   EvidenceFile.content_type.label("file_content_type"), EvidenceFile.size.label("file_size"),
-                  sa.func.count().over().label("total"))
+                  tags.label("tags"), sa.func.count().over().label("total"))
         .outerjoin(User, User.id == Evidence.created_by_id)
         .outerjoin(EvidenceFile, sa.and_(EvidenceFile.evidence_id == Evidence.id, EvidenceFile.version == current))
         .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
@@ -358,15 +364,15 @@ def library_rows_for(organisation: Organisation, *, search: str | None = None, a
     return _filtered(query, organisation, search=search, area=area, level=level, kind=kind, archived=archived)
 
 
-def tags_by_evidence(evidence_ids: list[int]) -> dict[int, list[TagRef]]:
-    """evidence id → its tags in ``tags_of``'s order; one statement for a page of evidence."""
-    found: dict[int, list[TagRef]] = {}
-    if evidence_ids:
-        for evidence_id, area, level in db.session.execute(
-                sa.select(EvidenceTag.evidence_id, EvidenceTag.area, EvidenceTag.level)
-                .where(EvidenceTag.evidence_id.in_(evidence_ids))):
-            found.setdefault(evidence_id, []).append((area, level))
-    return {evidence_id: sort_tags(tags) for evidence_id, tags in found.items()}
+def unpack_tags(packed: str | None) -> list[TagRef]:
+    """A ``library_rows_for`` row's ``tags`` → the tags in ``tags_of``'s order."""
+    if not packed:
+        return []
+    tags = []
+    for part in packed.split(_TAG_SEP):
+        code, _sep, level = part.partition(_PART_SEP)
+        tags.append((code, int(level) if level else None))
+    return sort_tags(tags)
 
 
 def _filtered(query: sa.Select, organisation: Organisation, *, search: str | None, area: str | None,
