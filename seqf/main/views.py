@@ -13,10 +13,8 @@ from seqf.auth.views import renew_session
 from seqf.extensions import db
 from seqf.main import bp
 from seqf.main.forms import LanguageForm, ProfileForm
-from seqf.models import Membership
 from seqf.security import client_address, safe_next, too_many_failures
-from seqf.services import accounts, login_attempts, round_notices, rounds, sessions, tokens
-from seqf.services import reviews as review_service
+from seqf.services import accounts, login_attempts, my_overview, round_notices, sessions, tokens
 from seqf.services import tasks as plan_tasks
 from seqf.web import Refused, attempt
 
@@ -48,17 +46,12 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    memberships = db.session.scalars(
-        sa.select(Membership).where(Membership.user_id == current_user.id)
-        .options(sa.orm.joinedload(Membership.organisation))
-    ).all()
-    memberships = sorted(memberships, key=lambda m: m.organisation.name.lower())
-    open_rounds = rounds.open_rounds_for_user(current_user)
-    return render_template("main/dashboard.html", memberships=memberships, open_rounds=open_rounds,
-                           answered=rounds.answered_areas([resp.id for _r, resp in open_rounds if resp]),
-                           area_counts={r.id: len(rounds.round_areas(r)) for r, _resp in open_rounds},
-                           led_rounds=round_notices.led_open_rounds(current_user),
-                           dashboard_reviews=review_service.in_progress_for(current_user),
+    """Each card list is one lean statement (``seqf.services.my_overview``); tasks keep their
+    objects for the shared task row."""
+    return render_template("main/dashboard.html", memberships=my_overview.memberships(current_user),
+                           open_rounds=my_overview.open_rounds(current_user),
+                           led_rounds=my_overview.led_open_rounds(current_user),
+                           dashboard_reviews=my_overview.reviews_in_progress(current_user),
                            results_notices=round_notices.results_notices(current_user),
                            my_tasks=plan_tasks.open_tasks_for(current_user))
 

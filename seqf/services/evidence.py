@@ -43,7 +43,12 @@ def tag_code(area: str, level: int | None) -> str:
 
 def tags_of(evidence: Evidence) -> list[TagRef]:
     """The evidence's tags sorted by area, the whole area before its steps."""
-    return sorted(((t.area, t.level) for t in evidence.tags), key=lambda t: (len(t[0]), t[0], t[1] or 0))
+    return sort_tags((t.area, t.level) for t in evidence.tags)
+
+
+def sort_tags(tags: Iterable[TagRef]) -> list[TagRef]:
+    """By area (1 … 9, then longer codes), the whole area before its steps."""
+    return sorted(tags, key=lambda t: (len(t[0]), t[0], t[1] or 0))
 
 
 def area_codes(organisation: Organisation | None) -> list[str]:
@@ -327,12 +332,52 @@ def restore_evidence(actor: User | None, evidence: Evidence) -> None:
 def evidence_for(organisation: Organisation, *, search: str | None = None, area: str | None = None,
                  level: int | None = None, kind: str | None = None, archived: bool = False) -> sa.Select:
     """The library, newest first, as a Select to paginate; filters are optional."""
+    query = (sa.select(Evidence).options(so.selectinload(Evidence.files), so.joinedload(Evidence.created_by))
+             .order_by(Evidence.updated_at.desc(), Evidence.id.desc()))
+    return _filtered(query, organisation, search=search, area=area, level=level, kind=kind, archived=archived)
+
+
+_TAG_SEP, _PART_SEP = "\x1e", "\x1f"  # control characters: never in an area code (1–9, E1 …; ``parse_tags`` checks)
+
+
+def library_rows_for(organisation: Organisation, *, search: str | None = None, area: str | None = None,
+                     level: int | None = None, kind: str | None = None, archived: bool = False) -> sa.Select:
+    """The library page's list as rows of the shown columns, in ``evidence_for``'s order and with its
+    filters: the evidence's own columns, the creator's name, the current (highest) file version's
+    version, type and size, the tags packed into one string (``unpack_tags``) and ``total``, the
+    number of matches before LIMIT/OFFSET (a window count: the page needs no COUNT statement)."""
+    versions = so.aliased(EvidenceFile)
+    current = (sa.select(sa.func.max(versions.version)).where(versions.evidence_id == Evidence.id)
+               .correlate(Evidence).scalar_subquery())
+    packed = sa.func.aggregate_strings(
+        EvidenceTag.area + _PART_SEP + sa.func.coalesce(sa.cast(EvidenceTag.level, sa.String), ""), _TAG_SEP)
+    tags = sa.select(packed).where(EvidenceTag.evidence_id == Evidence.id).correlate(Evidence).scalar_subquery()
     query = (
-        sa.select(Evidence)
-        .where(Evidence.organisation_id == organisation.id, Evidence.archived.is_(archived))
-        .options(so.selectinload(Evidence.files), so.joinedload(Evidence.created_by))
+        sa.select(Evidence.id, Evidence.title, Evidence.url, Evidence.updated_at, Evidence.round_id,
+                  Evidence.created_by_id, User.name.label("creator_name"), EvidenceFile.version.label("file_version"),
+                  EvidenceFile.content_type.label("file_content_type"), EvidenceFile.size.label("file_size"),
+                  tags.label("tags"), sa.func.count().over().label("total"))
+        .outerjoin(User, User.id == Evidence.created_by_id)
+        .outerjoin(EvidenceFile, sa.and_(EvidenceFile.evidence_id == Evidence.id, EvidenceFile.version == current))
         .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
     )
+    return _filtered(query, organisation, search=search, area=area, level=level, kind=kind, archived=archived)
+
+
+def unpack_tags(packed: str | None) -> list[TagRef]:
+    """A ``library_rows_for`` row's ``tags`` → the tags in ``tags_of``'s order."""
+    if not packed:
+        return []
+    tags = []
+    for part in packed.split(_TAG_SEP):
+        code, _sep, level = part.partition(_PART_SEP)
+        tags.append((code, int(level) if level else None))
+    return sort_tags(tags)
+
+
+def _filtered(query: sa.Select, organisation: Organisation, *, search: str | None, area: str | None,
+              level: int | None, kind: str | None, archived: bool) -> sa.Select:
+    query = query.where(Evidence.organisation_id == organisation.id, Evidence.archived.is_(archived))
     if search and search.strip():
         pattern = "%" + _escape_like(search.strip()) + "%"
         query = query.where(sa.or_(Evidence.title.ilike(pattern, escape="\\"),

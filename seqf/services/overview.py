@@ -26,9 +26,9 @@ from seqf.services import rounds as round_service
 
 @dataclass
 class OrganisationStatus:
-    open_round: Round | None
+    open_round: sa.Row | None  # id, title, closes_on, instrument_id, own_areas: what the page shows
     open_progress: tuple[int, int] | None  # (invited, submitted)
-    latest_result: Round | None
+    latest_result: sa.Row | None  # the same columns
     latest_total: int | None
     latest_max: int | None
     evidence_count: int
@@ -57,7 +57,9 @@ def organisation_status(organisation: Organisation) -> OrganisationStatus:
     )).one()
     open_round_id, latest_round_id, evidence_count, member_count, invited, submitted = row
     wanted = [rid for rid in (open_round_id, latest_round_id) if rid is not None]
-    rounds = {r.id: r for r in db.session.scalars(sa.select(Round).where(Round.id.in_(wanted)))} if wanted else {}
+    rounds = {r.id: r for r in db.session.execute(
+        sa.select(Round.id, Round.title, Round.closes_on, Round.instrument_id, Round.own_areas)
+        .where(Round.id.in_(wanted)))} if wanted else {}
     open_round = rounds.get(open_round_id)
     latest = rounds.get(latest_round_id)
     total, max_total = agreed_total(latest) if latest else (None, None)
@@ -66,10 +68,11 @@ def organisation_status(organisation: Organisation) -> OrganisationStatus:
                               member_count or 0)
 
 
-def agreed_total(round_: Round) -> tuple[int, int]:
+def agreed_total(round_: Round | sa.Row) -> tuple[int, int]:
     """(total, max_total) of the round's agreed SEQF scores — the figures of
     ``rounds.consensus_result`` — added up in the database: the front page needs two numbers, not
-    every agreed area with its steps, evidence and tags loaded as objects."""
+    every agreed area with its steps, evidence and tags loaded as objects. ``round_`` needs only
+    ``id``, ``instrument_id`` and ``own_areas`` (a Row of them will do)."""
     codes = round_service.seqf_codes(round_)
     total = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(AreaAssessment.score), 0))

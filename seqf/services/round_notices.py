@@ -19,6 +19,7 @@ from seqf.models import (
     AuditEvent,
     MemberRole,
     Membership,
+    Organisation,
     Response,
     ResponseState,
     Round,
@@ -143,11 +144,14 @@ def notify_results_ready(round_: Round, actor: User | None = None) -> int:
     return queued
 
 
-def results_notices(user: User, days: int = NOTICE_DAYS) -> list[Round]:
-    """Rounds ``user`` took part in whose results became ready within the last ``days`` days."""
+def results_notices(user: User, days: int = NOTICE_DAYS) -> list[sa.Row]:
+    """Rounds ``user`` took part in whose results became ready within the last ``days`` days:
+    (id, title, organisation_name) rows, the dashboard's notice prints nothing else."""
     since = clock.now() - dt.timedelta(days=days)
-    return list(db.session.scalars(
-        sa.select(Round).join(RoundParticipant, RoundParticipant.round_id == Round.id)
+    return list(db.session.execute(
+        sa.select(Round.id, Round.title, Organisation.name.label("organisation_name"))
+        .join(RoundParticipant, RoundParticipant.round_id == Round.id)
+        .join(Organisation, Organisation.id == Round.organisation_id)
         .join(AuditEvent, sa.and_(AuditEvent.object_type == "round", AuditEvent.object_id == Round.id,
                                   AuditEvent.action == "round.results_ready"))
         .join(Membership, sa.and_(Membership.organisation_id == Round.organisation_id,
