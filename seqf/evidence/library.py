@@ -21,9 +21,9 @@ from flask_login import current_user
 from jinja2.filters import do_truncate
 from markupsafe import Markup
 
-from seqf.date_texts import DateTexts
 from seqf.extensions import db
 from seqf.filetypes import format_size, label_for
+from seqf.i18n import date_text
 from seqf.services import evidence as evidence_service
 from seqf.web import MAX_PAGE
 
@@ -115,7 +115,6 @@ def _rows(found: list[sa.Row]) -> list[LibraryRow]:
     if not found:
         return []
     urls = _Urls(request.view_args["org_id"])
-    dates = DateTexts()
     env = current_app.jinja_env
     viewer = current_user if current_user.is_authenticated else None
     version_msg = Markup(gettext("version %(n)d"))
@@ -133,7 +132,7 @@ def _rows(found: list[sa.Row]) -> list[LibraryRow]:
             file_label=label_for(r.file_content_type) if is_file else "",
             size_text=format_size(r.file_size) if is_file else "",
             version_text=version_msg % {"n": r.file_version} if is_file and r.file_version > 1 else None,
-            updated_text=updated_msg % {"date": dates(r.updated_at)},
+            updated_text=updated_msg % {"date": date_text(r.updated_at)},
             by_name=None if hidden else r.creator_name,
             tags=[(step_msg % {"area": area, "n": level} if level else area_msg % {"area": area}, not level)
                   for area, level in evidence_service.unpack_tags(r.tags)],

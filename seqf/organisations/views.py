@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seqf import clock, permissions
-from seqf.date_texts import DateTexts
 from seqf.extensions import db
 from seqf.models import AuditEvent, Membership
 from seqf.organisations import bp
@@ -33,7 +32,7 @@ def overview(org_id: int):
         board = org_dashboard.dashboard(current_user, organisation)
     return render_template("organisations/overview.html", organisation=organisation, role=role,
                            member_count=status.member_count, status=status, board=board,
-                           today=clock.today(), cert_labels=CERTIFICATE_STATE_LABELS, day=DateTexts(),
+                           today=clock.today(), cert_labels=CERTIFICATE_STATE_LABELS,
                            area_label=lambda area: f"{area['area']} {localized(area['title'], lang())}")
 
 

@@ -465,8 +465,6 @@ def latest_published_review(organisation_id: int, exclude_id: int | None = None)
 # what a list shows of each review, loaded for the whole page at once
 _LIST_LOADS = (so.selectinload(Review.organisation), so.selectinload(Review.instrument),
                so.selectinload(Review.suggested_lead))
-# the dashboard's review cards: the organisation's name and nothing else
-_CARD_LOADS = (so.selectinload(Review.organisation), so.lazyload(Review.revisors))
 
 
 def reviews_for(user: User, organisation_id: int | None = None, loads=_LIST_LOADS) -> sa.Select:
@@ -526,13 +524,3 @@ def note_leads_anything(user: User, leads: bool) -> None:
 def forget_leads_anything() -> None:
     """A membership changed: ask the database again if the menu is drawn in this request."""
     g.pop("leads_anything", None)
-
-
-def in_progress_for(user: User, limit: int = 6) -> list[Review]:
-    """For *My overview*: the caller's reviews that are not published yet (the list's first few).
-
-    The card shows the kind, the organisation, the state and the dates: only the organisation is
-    loaded with them (not the instrument, the suggested lead or the revisors with their roles)."""
-    unfinished = (ReviewState.due, ReviewState.planned, ReviewState.drafting, ReviewState.comment_round)
-    return list(db.session.scalars(reviews_for(user, loads=_CARD_LOADS).where(Review.state.in_(unfinished))
-                                   .limit(limit)))

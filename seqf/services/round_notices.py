@@ -9,7 +9,6 @@ to the round's participants for ``NOTICE_DAYS`` after it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -24,7 +23,6 @@ from seqf.models import (
     ResponseState,
     Round,
     RoundParticipant,
-    RoundState,
     User,
 )
 from seqf.services import audit, locks, mail
@@ -84,28 +82,6 @@ def send_reminders_now(actor: User, round_: Round) -> int:
         audit.record(actor, "round.reminded", round_, f"Reminder sent to {reminded} participant(s) of “{round_.title}”",
                      round_.organisation_id, data={"title": round_.title, "count": reminded})
     return reminded
-
-
-# --- the leader's dashboard --------------------------------------------------------------------
-
-@dataclass
-class LedRound:
-    round: Round
-    invited: int
-    submitted: int
-    days_left: int
-
-
-def led_open_rounds(user: User) -> list[LedRound]:
-    """Open rounds in the organisations where ``user`` is a leader or organisation admin."""
-    led = db.session.scalars(
-        sa.select(Round).join(Membership, Membership.organisation_id == Round.organisation_id)
-        .where(Membership.user_id == user.id, Membership.role.in_(LEAD_ROLES), Round.state == RoundState.open)
-        .order_by(Round.closes_on, Round.id)
-    ).all()
-    progress = round_service.progress_of_rounds([r.id for r in led])
-    today = clock.today()
-    return [LedRound(r, *progress.get(r.id, (0, 0)), (r.closes_on - today).days) for r in led]
 
 
 # --- results ready -----------------------------------------------------------------------------

@@ -453,17 +453,6 @@ def rounds_for(organisation: Organisation) -> sa.Select:
     return sa.select(Round).where(Round.organisation_id == organisation.id).order_by(Round.created_at.desc())
 
 
-def open_rounds_for_user(user: User) -> list[tuple[Round, Response | None]]:
-    """Open rounds the user takes part in, with their response (for the dashboard)."""
-    rows = db.session.execute(
-        sa.select(Round, Response).join(RoundParticipant, RoundParticipant.round_id == Round.id)
-        .outerjoin(Response, sa.and_(Response.round_id == Round.id, Response.user_id == user.id))
-        .where(RoundParticipant.user_id == user.id, Round.state == RoundState.open)
-        .order_by(Round.closes_on)
-    ).all()
-    return [(r, resp) for r, resp in rows]
-
-
 def progress_of_rounds(round_ids: list[int]) -> dict[int, tuple[int, int]]:
     """round id → (invited, submitted), two queries for any number of rounds (the rounds list)."""
     if not round_ids:
@@ -478,16 +467,6 @@ def progress_of_rounds(round_ids: list[int]) -> dict[int, tuple[int, int]]:
         .group_by(Response.round_id)
     ).all())
     return {rid: (invited.get(rid, 0), submitted.get(rid, 0)) for rid in round_ids}
-
-
-def answered_areas(response_ids: list[int]) -> dict[int, int]:
-    """response id → number of areas with an answer saved (the dashboard's progress)."""
-    if not response_ids:
-        return {}
-    return dict(db.session.execute(
-        sa.select(AreaAssessment.response_id, sa.func.count()).where(AreaAssessment.response_id.in_(response_ids))
-        .group_by(AreaAssessment.response_id)
-    ).all())
 
 
 # --- reminders ---------------------------------------------------------------------------------
