@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -33,7 +33,11 @@ def register(app: Flask) -> None:
     @app.context_processor
     def navigation() -> dict:
         def org_nav_links(organisation):
-            return [(endpoint, label, True) for endpoint, label, allowed in ENTRIES
-                    if allowed(current_user, organisation.id)]
+            """Worked out once per request and organisation (a page may draw the menu twice)."""
+            cache = g.setdefault("org_nav_links", {})
+            if organisation.id not in cache:
+                cache[organisation.id] = [(endpoint, label, True) for endpoint, label, allowed in ENTRIES
+                                          if allowed(current_user, organisation.id)]
+            return cache[organisation.id]
 
         return {"org_nav_links": org_nav_links}
