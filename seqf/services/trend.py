@@ -10,6 +10,8 @@ the number of reviews and rounds.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -30,15 +32,19 @@ def organisation_for_trend(user: User, organisation_id: int) -> Organisation:
     return organisation
 
 
-def _latest_versions(review_ids: list[int]) -> dict[int, ReportVersion]:
+def _latest_areas(review_ids: list[int]) -> dict[int, tuple[dt.datetime, list]]:
+    """review id → (published_at, the area list) of its latest report version. Only the report's
+    ``areas`` are read (the database extracts them from the JSON), not the whole report."""
     if not review_ids:
         return {}
     ranked = (sa.select(ReportVersion.id, sa.func.row_number().over(
         partition_by=ReportVersion.review_id, order_by=ReportVersion.number.desc()).label("rank"))
         .where(ReportVersion.review_id.in_(review_ids)).subquery())
-    versions = db.session.scalars(sa.select(ReportVersion).join(ranked, ranked.c.id == ReportVersion.id)
-                                  .where(ranked.c.rank == 1))
-    return {v.review_id: v for v in versions}
+    rows = db.session.execute(
+        sa.select(ReportVersion.review_id, ReportVersion.published_at, ReportVersion.content["areas"])
+        .join(ranked, ranked.c.id == ReportVersion.id).where(ranked.c.rank == 1))
+    return {review_id: (published_at, areas if isinstance(areas, list) else [])
+            for review_id, published_at, areas in rows}
 
 
 def _review_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, list[dict]]:
@@ -46,21 +52,23 @@ def _review_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, l
         sa.select(Review.id, Review.kind, Review.visit_starts_on, Review.areas)
         .where(Review.organisation_id == organisation_id, Review.state.in_(PUBLISHED))
         .order_by(Review.visit_starts_on, Review.id)))
-    versions = _latest_versions([r.id for r in reviews])
+    latest = _latest_areas([r.id for r in reviews])
     points: dict[str, list[dict]] = {}
     for review in reviews:
-        version = versions.get(review.id)
-        if version is None:
+        if review.id not in latest:
             continue
+        published_at, areas = latest[review.id]
         covered = set(review.areas or [])
-        for area in (version.content or {}).get("areas", []):
+        for area in areas:
+            if not isinstance(area, dict):
+                continue
             code, score = str(area.get("code", "")), area.get("score")
             if not code or not isinstance(score, int) or (covered and code not in covered):
                 continue
             if isinstance(area.get("title"), dict):
                 titles.setdefault(code, area["title"])
             points.setdefault(code, []).append({
-                "date": review.visit_starts_on or version.published_at.date(), "source": "review",
+                "date": review.visit_starts_on or published_at.date(), "source": "review",
                 "kind": review.kind.value, "review_id": review.id, "score": score,
                 "previous_score": area.get("previous_score"), "reason": area.get("change_reason") or "",
             })
