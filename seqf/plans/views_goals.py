@@ -101,13 +101,19 @@ def _names(organisation_id: int) -> dict[int, str]:
     return {m.id: m.name for m in goal_service.members(organisation_id)}
 
 
+def _people(goals) -> dict[int, str]:
+    """Names of the goals' owners and deputies, already loaded with the goals: whoever acts for a goal
+    is one of them, so the plan page needs no list of every member (1,000 in a large organisation)."""
+    return {u.id: u.name for g in goals for u in (g.owner, g.deputy) if u is not None}
+
+
 # --- the plan ------------------------------------------------------------------------------------
 
 @bp.get("/organisations/<int:org_id>/plan")
 @login_required
 def index(org_id: int):
     organisation = _or_404(lambda: plan_guards.organisation_plan_or_404(org_id, current_user))
-    every = goal_service.goals_of(org_id, tuple(GoalState))
+    every = goal_service.goals_of(org_id, tuple(GoalState), with_recommendations=False)
     counts = goal_summary.task_counts(g.id for g in every)
     acting = goal_summary.acting_owner_ids(g for g in every if g.state in (GoalState.active, GoalState.paused))
     active = [g for g in every if g.state == GoalState.active]
@@ -118,7 +124,7 @@ def index(org_id: int):
         paused=[g for g in every if g.state == GoalState.paused],
         closed=sorted((g for g in every if g.state in (GoalState.achieved, GoalState.dropped)),
                       key=lambda g: (g.closed_on or clock.today(), g.id), reverse=True),
-        counts=counts, acting=acting, names=_names(org_id), limit=plan_rules.GOAL_LIMIT, stale=stale,
+        counts=counts, acting=acting, names=_people(every), limit=plan_rules.GOAL_LIMIT, stale=stale,
         full=not plan_rules.may_add_goal(len(active)), can_lead=plan_guards.can_lead_plan(current_user, org_id))
 
 
