@@ -79,7 +79,8 @@ def require_plan_lead(organisation_id: int, user: User) -> None:
 
 
 def goal_or_404(goal_id: int, user: User) -> Goal:
-    goal = db.session.get(Goal, goal_id)
+    """The goal with its organisation (joined: every goal page and call shows or checks it)."""
+    goal = db.session.get(Goal, goal_id, options=[so.joinedload(Goal.organisation)])
     if goal is None or not can_read_plan(user, goal.organisation_id):
         raise NotFound(_("No such goal."))
     return goal
