@@ -70,7 +70,9 @@ class Component:
         head = sorted((k for k in self.props if k in rank), key=rank.__getitem__)
         for key in head + sorted(k for k in self.props if k not in rank):
             params, value = self.props[key]
-            out.append(foldline(f"{key}{params}:{value}"))
+            line = f"{key}{params}:{value}"
+            # most lines are short ASCII, which ``foldline`` returns unchanged: skip the call for them
+            out.append(line if len(line) < 75 and line.isascii() else foldline(line))
         for child in self.children:
             child.lines(out)
         out.append(f"END:{self.name}")

@@ -180,14 +180,34 @@ def _goals(*where) -> list[Goal]:
         .options(so.lazyload("*"), so.joinedload(Goal.organisation)).order_by(Goal.due_on, Goal.id)))
 
 
-def _visits(organisation_ids) -> list[Review]:
+def _visit_clause():
+    """Reviews with a visit in the feed's window (a review still ``due`` has no visit yet)."""
     start, end = _window()
+    return sa.and_(Review.state != ReviewState.due, Review.visit_starts_on.is_not(None),
+                   Review.visit_starts_on <= end,
+                   sa.func.coalesce(Review.visit_ends_on, Review.visit_starts_on) >= start)
+
+
+def _follow_up_due_clause():
+    return sa.and_(Review.kind == ReviewKind.follow_up, Review.state == ReviewState.due, Review.due_on.is_not(None))
+
+
+def _visits(organisation_ids) -> list[Review]:
     return list(db.session.scalars(
-        sa.select(Review).where(Review.organisation_id.in_(organisation_ids), Review.state != ReviewState.due,
-                                Review.visit_starts_on.is_not(None), Review.visit_starts_on <= end,
-                                sa.func.coalesce(Review.visit_ends_on, Review.visit_starts_on) >= start)
+        sa.select(Review).where(Review.organisation_id.in_(organisation_ids), _visit_clause())
         .options(so.lazyload("*"), so.joinedload(Review.organisation))
         .order_by(Review.visit_starts_on, Review.id)))
+
+
+def _visits_and_follow_ups_due(organisation_id: int) -> tuple[list[Review], list[Review]]:
+    """The organisation's review visits and its follow-up reviews that are due, in one query (the two
+    conditions exclude each other: a due review has no visit); each list in its own order."""
+    found = list(db.session.scalars(sa.select(Review).where(
+        Review.organisation_id == organisation_id, sa.or_(_visit_clause(), _follow_up_due_clause()))
+        .options(so.lazyload("*"))))
+    visits = sorted((r for r in found if r.state != ReviewState.due), key=lambda r: (r.visit_starts_on, r.id))
+    due = sorted((r for r in found if r.state == ReviewState.due), key=lambda r: (r.due_on, r.id))
+    return visits, due
 
 
 def organisation_ics(organisation: Organisation) -> bytes:
@@ -196,11 +216,9 @@ def organisation_ics(organisation: Organisation) -> bytes:
     events = _meeting_events(stamp, _series(MeetingSeries.organisation_id == organisation.id), with_org=False)
     events += _task_events(stamp, _open_tasks(Task.organisation_id == organisation.id), with_org=False)
     events += _goal_events(stamp, _goals(Goal.organisation_id == organisation.id), with_org=False)
-    events += _visit_events(stamp, _visits([organisation.id]), with_org=False)
-    for review in db.session.scalars(sa.select(Review).where(
-            Review.organisation_id == organisation.id, Review.kind == ReviewKind.follow_up,
-            Review.state == ReviewState.due, Review.due_on.is_not(None))
-            .options(so.lazyload("*")).order_by(Review.due_on, Review.id)):
+    visits, follow_ups_due = _visits_and_follow_ups_due(organisation.id)
+    events += _visit_events(stamp, visits, with_org=False)
+    for review in follow_ups_due:
         events.append(_event(stamp, f"follow-up-due-{review.id}", _("Follow-up review due"), review.due_on))
     for cert in db.session.scalars(sa.select(Certificate).where(
             Certificate.organisation_id == organisation.id, Certificate.withdrawn_at.is_(None),
