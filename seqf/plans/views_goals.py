@@ -205,14 +205,17 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
     transitions = [t for t in ("achieve", "pause", "resume", "drop", "reopen")
                    if workflow.allowed("goal", goal, t, current_user)]
     shown = timeline_shown()
-    entries = goal_timeline.timeline(goal, limit=shown + 1)  # one more tells whether to offer "show more"
+    links = goal_evidence.linked_with_who(goal)
+    # one more entry tells whether to offer "show more"
+    entries = goal_timeline.timeline(goal, limit=shown + 1, linked_rows=links)
     away = absences.away_ids([goal.owner_id, goal.deputy_id])  # one query for "acting" and "away"
     acting = goal.deputy if absences.acting_owner_id(goal, away) != goal.owner_id else goal.owner
     return render_template(
         "plans/goal.html", goal=goal, organisation=goal.organisation, acting=acting,
         owner_away=goal.owner_id in away, task_form=task_form,
         update_form=update_form or UpdateForm(formdata=None), state_form=state_form or StateForm(formdata=None),
-        evidence_form=evidence_form, linked=goal_evidence.linked(goal), can_link=can_link and bool(linkable),
+        evidence_form=evidence_form, linked=[evidence for evidence, _at, _who in links],
+        can_link=can_link and bool(linkable),
         entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
         names={m.id: m.name for m in members}, shown_tasks=shown_tasks, hidden_done=hidden_done,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),

@@ -34,8 +34,11 @@ class Entry:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def timeline(goal: Goal, since: dt.datetime | None = None, limit: int = 500) -> list[Entry]:
-    """Entries after ``since`` (all when None), newest first, at most ``limit``. Four queries.
+def timeline(goal: Goal, since: dt.datetime | None = None, limit: int = 500,
+             linked_rows: list[tuple] | None = None) -> list[Entry]:
+    """Entries after ``since`` (all when None), newest first, at most ``limit``. Three queries, or two
+    when the caller already holds the goal's evidence links as ``(evidence, linked_at, who)`` rows
+    (``goal_evidence.linked_with_who``: the goal page lists them anyway).
 
     Each source is cut at ``limit`` newest rows in SQL: the newest ``limit`` of the merged list
     are among them, so the work does not grow with the goal's history."""
@@ -60,6 +63,11 @@ def timeline(goal: Goal, since: dt.datetime | None = None, limit: int = 500) -> 
     entries = [Entry(u.created_at, "update", u.author, update=u) for u in db.session.scalars(updates)]
     entries += [Entry(e.at, e.action, e.actor, event=e, data=e.data or {})
                 for e in db.session.scalars(events.order_by(AuditEvent.at.desc()).limit(limit))]
-    entries += [Entry(at, "evidence", who, evidence=ev) for ev, at, who in db.session.execute(linked)]
+    if linked_rows is None:
+        found = db.session.execute(linked)
+    else:
+        found = sorted((r for r in linked_rows if since is None or r[1] > since), key=lambda r: r[1],
+                       reverse=True)[:limit]
+    entries += [Entry(at, "evidence", who, evidence=ev) for ev, at, who in found]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

@@ -79,8 +79,10 @@ def require_plan_lead(organisation_id: int, user: User) -> None:
 
 
 def goal_or_404(goal_id: int, user: User) -> Goal:
-    """The goal with its organisation (joined: every goal page and call shows or checks it)."""
-    goal = db.session.get(Goal, goal_id, options=[so.joinedload(Goal.organisation)])
+    """The goal with its organisation and linked recommendations, joined into one statement (every goal
+    page and call shows or checks them; a goal links a handful of recommendations at most)."""
+    goal = db.session.get(Goal, goal_id, options=[so.joinedload(Goal.organisation),
+                                                  so.joinedload(Goal.recommendations)])
     if goal is None or not can_read_plan(user, goal.organisation_id):
         raise NotFound(_("No such goal."))
     return goal
