@@ -133,30 +133,30 @@ def _meeting_events(stamp: _Stamp, series_list: list[MeetingSeries], with_org: b
     return events
 
 
-def _task_events(stamp: _Stamp, tasks: list[Task], with_org: bool) -> list[Component]:
+def _task_events(stamp: _Stamp, tasks: list[sa.Row], with_org: bool) -> list[Component]:
     return [_event(stamp, f"task-{t.id}", _("Task due: %(title)s", title=t.title)
-                   + (f" ({t.goal.organisation.name})" if with_org else ""), t.due_on,
-                   description=_("Goal: %(title)s", title=t.goal.title)) for t in tasks if t.due_on]
+                   + (f" ({t.organisation_name})" if with_org else ""), t.due_on,
+                   description=_("Goal: %(title)s", title=t.goal_title)) for t in tasks if t.due_on]
 
 
-def _goal_events(stamp: _Stamp, goals: list[Goal], with_org: bool) -> list[Component]:
+def _goal_events(stamp: _Stamp, goals: list[sa.Row], with_org: bool) -> list[Component]:
     return [_event(stamp, f"goal-{g.id}", _("Goal due: %(title)s", title=g.title)
-                   + (f" ({g.organisation.name})" if with_org else ""), g.due_on) for g in goals if g.due_on]
+                   + (f" ({g.organisation_name})" if with_org else ""), g.due_on) for g in goals if g.due_on]
 
 
-def _visit_events(stamp: _Stamp, reviews: list[Review], with_org: bool) -> list[Component]:
+def _visit_events(stamp: _Stamp, reviews: list[sa.Row], with_org: bool) -> list[Component]:
     out = []
     for r in reviews:
         label = _("Follow-up review visit") if r.kind == ReviewKind.follow_up else _("Review visit")
-        out.append(_event(stamp, f"review-visit-{r.id}", f"{label}: {r.organisation.name}" if with_org else label,
+        out.append(_event(stamp, f"review-visit-{r.id}", f"{label}: {r.organisation_name}" if with_org else label,
                           r.visit_starts_on, r.visit_ends_on))
     return out
 
 
 # A feed is fetched by every subscribed calendar app every few minutes: each query loads what the
-# feed prints and nothing else (the models' eager defaults — a goal's recommendations, a series'
-# participants, a review's revisors, a user's platform roles — are switched off), so a feed costs the
-# same handful of statements however many tasks, goals and series it lists.
+# feed prints and nothing else — the columns it prints as rows, not ORM objects (only a meeting series
+# is an object: its dates come from its moves and cancellations) — so a feed costs the same handful
+# of statements however many tasks, goals and series it lists.
 
 def _series(*where) -> list[MeetingSeries]:
     """Series with their moves and cancellations (``changes``) and organisation, not their participants."""
@@ -166,18 +166,23 @@ def _series(*where) -> list[MeetingSeries]:
         .order_by(MeetingSeries.title, MeetingSeries.id)))
 
 
-def _open_tasks(where) -> list[Task]:
-    return list(db.session.scalars(
-        sa.select(Task).join(Goal, Goal.id == Task.goal_id)
+def _open_tasks(where) -> list[sa.Row]:
+    return list(db.session.execute(
+        sa.select(Task.id, Task.title, Task.due_on, Goal.title.label("goal_title"),
+                  Organisation.name.label("organisation_name"))
+        .join(Goal, Goal.id == Task.goal_id).join(Organisation, Organisation.id == Goal.organisation_id)
         .where(where, Task.state == TaskState.open, Task.due_on.is_not(None), Goal.state.in_(OPEN_GOALS))
-        .options(so.contains_eager(Task.goal).options(so.lazyload("*"), so.joinedload(Goal.organisation)))
         .order_by(Task.due_on, Task.id)))
 
 
-def _goals(*where) -> list[Goal]:
-    return list(db.session.scalars(
-        sa.select(Goal).where(*where, Goal.state == GoalState.active, Goal.due_on.is_not(None))
-        .options(so.lazyload("*"), so.joinedload(Goal.organisation)).order_by(Goal.due_on, Goal.id)))
+def _goals(*where) -> list[sa.Row]:
+    return list(db.session.execute(
+        sa.select(Goal.id, Goal.title, Goal.due_on, Organisation.name.label("organisation_name"))
+        .join(Organisation, Organisation.id == Goal.organisation_id)
+        .where(*where, Goal.state == GoalState.active, Goal.due_on.is_not(None)).order_by(Goal.due_on, Goal.id)))
+
+
+REVIEW_COLUMNS = (Review.id, Review.kind, Review.state, Review.visit_starts_on, Review.visit_ends_on, Review.due_on)
 
 
 def _visit_clause():
@@ -192,19 +197,19 @@ def _follow_up_due_clause():
     return sa.and_(Review.kind == ReviewKind.follow_up, Review.state == ReviewState.due, Review.due_on.is_not(None))
 
 
-def _visits(organisation_ids) -> list[Review]:
-    return list(db.session.scalars(
-        sa.select(Review).where(Review.organisation_id.in_(organisation_ids), _visit_clause())
-        .options(so.lazyload("*"), so.joinedload(Review.organisation))
+def _visits(organisation_ids) -> list[sa.Row]:
+    return list(db.session.execute(
+        sa.select(*REVIEW_COLUMNS, Organisation.name.label("organisation_name"))
+        .join(Organisation, Organisation.id == Review.organisation_id)
+        .where(Review.organisation_id.in_(organisation_ids), _visit_clause())
         .order_by(Review.visit_starts_on, Review.id)))
 
 
-def _visits_and_follow_ups_due(organisation_id: int) -> tuple[list[Review], list[Review]]:
+def _visits_and_follow_ups_due(organisation_id: int) -> tuple[list[sa.Row], list[sa.Row]]:
     """The organisation's review visits and its follow-up reviews that are due, in one query (the two
     conditions exclude each other: a due review has no visit); each list in its own order."""
-    found = list(db.session.scalars(sa.select(Review).where(
-        Review.organisation_id == organisation_id, sa.or_(_visit_clause(), _follow_up_due_clause()))
-        .options(so.lazyload("*"))))
+    found = list(db.session.execute(sa.select(*REVIEW_COLUMNS).where(
+        Review.organisation_id == organisation_id, sa.or_(_visit_clause(), _follow_up_due_clause()))))
     visits = sorted((r for r in found if r.state != ReviewState.due), key=lambda r: (r.visit_starts_on, r.id))
     due = sorted((r for r in found if r.state == ReviewState.due), key=lambda r: (r.due_on, r.id))
     return visits, due
@@ -220,10 +225,10 @@ def organisation_ics(organisation: Organisation) -> bytes:
     events += _visit_events(stamp, visits, with_org=False)
     for review in follow_ups_due:
         events.append(_event(stamp, f"follow-up-due-{review.id}", _("Follow-up review due"), review.due_on))
-    for cert in db.session.scalars(sa.select(Certificate).where(
+    for cert in db.session.execute(sa.select(Certificate.id, Certificate.valid_until).where(
             Certificate.organisation_id == organisation.id, Certificate.withdrawn_at.is_(None),
             ~superseded_clause(), Certificate.valid_until >= clock.today() - dt.timedelta(days=PAST_DAYS))
-            .options(so.lazyload("*")).order_by(Certificate.valid_until, Certificate.id)):
+            .order_by(Certificate.valid_until, Certificate.id)):
         events.append(_event(stamp, f"certificate-expiry-{cert.id}", _("The SEQF certificate expires"),
                              cert.valid_until))
     cal.children = events
