@@ -150,15 +150,14 @@ def my_feed():
 
 @bp.get("/calendar/<token>.ics")
 def feed(token: str):
-    found = calendar_feeds.resolve(token)
-    if found is None:
+    opened = calendar_feeds.open_feed(token)
+    if opened is None:
         abort(404)
-    if found.organisation_id is None:
+    found, organisation = opened
+    if organisation is None:
         body = plan_ics.person_ics(found.user)
     else:
-        from seqf.models import Organisation
-
-        body = plan_ics.organisation_ics(db.session.get(Organisation, found.organisation_id))
+        body = plan_ics.organisation_ics(organisation)
     calendar_feeds.touch(found)
     db.session.commit()
     return Response(body, mimetype="text/calendar", headers={

@@ -239,6 +239,9 @@ def _people_choices(people, blank: str | None = None) -> list[SelectChoice]:
     return head + [SelectChoice(u.id, u.name) for u in people]
 
 
+BLANK_PREFIX = "uGOALID"  # the blank progress-update form's prefix, replaced by ``u<goal id>`` per goal
+
+
 def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, attendees_form=None,
                   goal_forms=None, conflict=None, approve_form=None, task_form=None):
     """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
@@ -252,10 +255,10 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
                                              so.lazyload(Goal.recommendations))
                                     .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)))
     open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
-    forms = {}
-    for goal in goals:
-        update_form = (goal_forms or {}).get(goal.id) or UpdateForm(prefix=f"u{goal.id}", formdata=None)
-        forms[goal.id] = update_form
+    # a goal's own form only when it was posted (and refused); the others share one blank form, which
+    # the template renders once and gives each goal's prefix
+    forms = dict(goal_forms or {})
+    blank_update_form = UpdateForm(prefix=BLANK_PREFIX, formdata=None)
     if task_form is None:
         task_form = MeetingTaskForm(formdata=None)
         wanted = request.args.get("task_goal", "")
@@ -277,7 +280,8 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
     runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
     return render_template(
         "meetings/meeting.html", organisation=meeting.series.organisation, meeting=meeting, series=meeting.series,
-        agenda=agenda, by_goal=by_goal, goals=goals, forms=forms, task_form=task_form, minutes_form=minutes_form,
+        agenda=agenda, by_goal=by_goal, goals=goals, forms=forms, blank_update_form=blank_update_form,
+        blank_prefix=BLANK_PREFIX, task_form=task_form, minutes_form=minutes_form,
         attendees_form=attendees_form, previous=previous, conflict=conflict, runs=runs,
         approve_form=approve_form or ApproveForm(formdata=None),
         may_approve=(previous is not None and previous.state == MeetingState.open

@@ -101,13 +101,19 @@ def _names(organisation_id: int) -> dict[int, str]:
     return {m.id: m.name for m in goal_service.members(organisation_id)}
 
 
+def _people(goals) -> dict[int, str]:
+    """Names of the goals' owners and deputies, already loaded with the goals: whoever acts for a goal
+    is one of them, so the plan page needs no list of every member (1,000 in a large organisation)."""
+    return {u.id: u.name for g in goals for u in (g.owner, g.deputy) if u is not None}
+
+
 # --- the plan ------------------------------------------------------------------------------------
 
 @bp.get("/organisations/<int:org_id>/plan")
 @login_required
 def index(org_id: int):
     organisation = _or_404(lambda: plan_guards.organisation_plan_or_404(org_id, current_user))
-    every = goal_service.goals_of(org_id, tuple(GoalState))
+    every = goal_service.goals_of(org_id, tuple(GoalState), with_recommendations=False)
     counts = goal_summary.task_counts(g.id for g in every)
     acting = goal_summary.acting_owner_ids(g for g in every if g.state in (GoalState.active, GoalState.paused))
     active = [g for g in every if g.state == GoalState.active]
@@ -118,7 +124,7 @@ def index(org_id: int):
         paused=[g for g in every if g.state == GoalState.paused],
         closed=sorted((g for g in every if g.state in (GoalState.achieved, GoalState.dropped)),
                       key=lambda g: (g.closed_on or clock.today(), g.id), reverse=True),
-        counts=counts, acting=acting, names=_names(org_id), limit=plan_rules.GOAL_LIMIT, stale=stale,
+        counts=counts, acting=acting, names=_people(every), limit=plan_rules.GOAL_LIMIT, stale=stale,
         full=not plan_rules.may_add_goal(len(active)), can_lead=plan_guards.can_lead_plan(current_user, org_id))
 
 
@@ -199,12 +205,17 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
     transitions = [t for t in ("achieve", "pause", "resume", "drop", "reopen")
                    if workflow.allowed("goal", goal, t, current_user)]
     shown = timeline_shown()
-    entries = goal_timeline.timeline(goal, limit=shown + 1)  # one more tells whether to offer "show more"
+    links = goal_evidence.linked_with_who(goal)
+    # one more entry tells whether to offer "show more"
+    entries = goal_timeline.timeline(goal, limit=shown + 1, linked_rows=links)
+    away = absences.away_ids([goal.owner_id, goal.deputy_id])  # one query for "acting" and "away"
+    acting = goal.deputy if absences.acting_owner_id(goal, away) != goal.owner_id else goal.owner
     return render_template(
-        "plans/goal.html", goal=goal, organisation=goal.organisation, acting=absences.acting_owner(goal),
-        owner_away=absences.is_away(goal.owner_id), task_form=task_form,
+        "plans/goal.html", goal=goal, organisation=goal.organisation, acting=acting,
+        owner_away=goal.owner_id in away, task_form=task_form,
         update_form=update_form or UpdateForm(formdata=None), state_form=state_form or StateForm(formdata=None),
-        evidence_form=evidence_form, linked=goal_evidence.linked(goal), can_link=can_link and bool(linkable),
+        evidence_form=evidence_form, linked=[evidence for evidence, _at, _who in links],
+        can_link=can_link and bool(linkable),
         entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
         names={m.id: m.name for m in members}, shown_tasks=shown_tasks, hidden_done=hidden_done,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),

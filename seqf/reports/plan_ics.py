@@ -1,4 +1,4 @@
-"""The action plan as iCalendar (RFC 5545, built with the ``icalendar`` library) for calendar apps.
+"""The action plan as iCalendar (RFC 5545, written by ``seqf.reports.ics_writer``) for calendar apps.
 
 Two feeds:
 
@@ -22,7 +22,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 
 from seqf import clock
 from seqf.extensions import db
@@ -41,6 +40,8 @@ from seqf.models import (
     User,
     series_participants,
 )
+from seqf.reports import ics_writer as ics
+from seqf.reports.ics_writer import Component
 from seqf.services import meeting_calendar
 from seqf.services.certification import superseded_clause
 
@@ -53,31 +54,43 @@ def _host() -> str:
     return urlparse(current_app.config.get("BASE_URL") or "http://seqf.local").hostname or "seqf.local"
 
 
-def _calendar(name: str) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", "-//seqf//action plan//NB")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", "Europe/Oslo")
+def _calendar(name: str) -> Component:
+    cal = ics.calendar()
+    cal.set_text("prodid", "-//seqf//action plan//NB")
+    cal.set_text("version", "2.0")
+    cal.set_text("calscale", "GREGORIAN")
+    cal.set_text("method", "PUBLISH")
+    cal.set_text("x-wr-calname", name)
+    cal.set_text("x-wr-timezone", "Europe/Oslo")
     return cal
 
 
-def _event(uid: str, summary: str, start: dt.date, end: dt.date | None = None, *, description: str = "",
-           url: str | None = None) -> Event:
+class _Stamp:
+    """What every event of one feed shares: the host of the UIDs and the DTSTAMP (worked out once)."""
+
+    def __init__(self):
+        self.host = _host()
+        self.dtstamp = ics.utc_value(clock.now())
+
+    def event(self, uid: str) -> Component:
+        entry = ics.event()
+        entry.set_text("uid", f"seqf-{uid}@{self.host}")
+        entry.set("dtstamp", self.dtstamp)
+        return entry
+
+
+def _event(stamp: _Stamp, uid: str, summary: str, start: dt.date, end: dt.date | None = None, *,
+           description: str = "", url: str | None = None) -> Component:
     """An all-day event from ``start`` to ``end`` (both included)."""
-    entry = Event()
-    entry.add("uid", f"seqf-{uid}@{_host()}")
-    entry.add("dtstamp", clock.now())
-    entry.add("dtstart", start)
-    entry.add("dtend", (end or start) + dt.timedelta(days=1))  # all-day: the end is exclusive
-    entry.add("summary", summary)
-    entry.add("transp", "TRANSPARENT")
+    entry = stamp.event(uid)
+    entry.set("dtstart", ics.date_value(start))
+    entry.set("dtend", ics.date_value((end or start) + dt.timedelta(days=1)))  # all-day: the end is exclusive
+    entry.set_text("summary", summary)
+    entry.set_text("transp", "TRANSPARENT")
     if description:
-        entry.add("description", description)
+        entry.set_text("description", description)
     if url:
-        entry.add("url", url)
+        entry.set("url", url)
     return entry
 
 
@@ -86,66 +99,64 @@ def _window() -> tuple[dt.date, dt.date]:
     return today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=AHEAD_DAYS)
 
 
-def _meeting_events(series_list: list[MeetingSeries], with_org: bool) -> list[Event]:
+def _meeting_events(stamp: _Stamp, series_list: list[MeetingSeries], with_org: bool) -> list[Component]:
     start, end = _window()
     events = []
     for series in series_list:
-        org = f" ({series.organisation.name})" if with_org else ""
+        summary = f"{series.title} ({series.organisation.name})" if with_org else series.title
+        video = _("Video link: %(url)s", url=series.video_url) if series.video_url else None
         for occ in meeting_calendar.occurrences(series, start, end):
             uid = f"meeting-{series.id}-{occ.planned_on.isoformat()}"
-            summary = f"{series.title}{org}"
             if series.starts_at is None:
-                entry = _event(uid, summary, occ.held_on)
-                entry["transp"] = "OPAQUE"
+                entry = _event(stamp, uid, summary, occ.held_on)
+                entry.set_text("transp", "OPAQUE")
             else:
-                entry = Event()
-                entry.add("uid", f"seqf-{uid}@{_host()}")
-                entry.add("dtstamp", clock.now())
+                entry = stamp.event(uid)
                 begins = dt.datetime.combine(occ.held_on, series.starts_at, tzinfo=clock.OSLO)
-                entry.add("dtstart", begins)
-                entry.add("dtend", begins + dt.timedelta(minutes=series.duration_minutes or 60))
-                entry.add("summary", summary)
+                entry.set("dtstart", ics.zoned_value(begins))
+                entry.set("dtend", ics.zoned_value(begins + dt.timedelta(minutes=series.duration_minutes or 60)))
+                entry.set_text("summary", summary)
             notes = []
             if occ.moved:
                 notes.append(_("Moved from %(day)s.", day=occ.planned_on.isoformat()))
-            if series.video_url:
-                notes.append(_("Video link: %(url)s", url=series.video_url))
+            if video:
+                notes.append(video)
             if notes:
-                entry.add("description", "\n".join(notes))
+                entry.set_text("description", "\n".join(notes))
             if series.place:
-                entry.add("location", series.place)
+                entry.set_text("location", series.place)
             elif series.video_url:
-                entry.add("location", series.video_url)
+                entry.set_text("location", series.video_url)
             if series.video_url:
-                entry.add("url", series.video_url)
+                entry.set("url", series.video_url)
             events.append(entry)
     return events
 
 
-def _task_events(tasks: list[Task], with_org: bool) -> list[Event]:
-    return [_event(f"task-{t.id}", _("Task due: %(title)s", title=t.title)
-                   + (f" ({t.goal.organisation.name})" if with_org else ""), t.due_on,
-                   description=_("Goal: %(title)s", title=t.goal.title)) for t in tasks if t.due_on]
+def _task_events(stamp: _Stamp, tasks: list[sa.Row], with_org: bool) -> list[Component]:
+    return [_event(stamp, f"task-{t.id}", _("Task due: %(title)s", title=t.title)
+                   + (f" ({t.organisation_name})" if with_org else ""), t.due_on,
+                   description=_("Goal: %(title)s", title=t.goal_title)) for t in tasks if t.due_on]
 
 
-def _goal_events(goals: list[Goal], with_org: bool) -> list[Event]:
-    return [_event(f"goal-{g.id}", _("Goal due: %(title)s", title=g.title)
-                   + (f" ({g.organisation.name})" if with_org else ""), g.due_on) for g in goals if g.due_on]
+def _goal_events(stamp: _Stamp, goals: list[sa.Row], with_org: bool) -> list[Component]:
+    return [_event(stamp, f"goal-{g.id}", _("Goal due: %(title)s", title=g.title)
+                   + (f" ({g.organisation_name})" if with_org else ""), g.due_on) for g in goals if g.due_on]
 
 
-def _visit_events(reviews: list[Review], with_org: bool) -> list[Event]:
+def _visit_events(stamp: _Stamp, reviews: list[sa.Row], with_org: bool) -> list[Component]:
     out = []
     for r in reviews:
         label = _("Follow-up review visit") if r.kind == ReviewKind.follow_up else _("Review visit")
-        out.append(_event(f"review-visit-{r.id}", f"{label}: {r.organisation.name}" if with_org else label,
+        out.append(_event(stamp, f"review-visit-{r.id}", f"{label}: {r.organisation_name}" if with_org else label,
                           r.visit_starts_on, r.visit_ends_on))
     return out
 
 
 # A feed is fetched by every subscribed calendar app every few minutes: each query loads what the
-# feed prints and nothing else (the models' eager defaults — a goal's recommendations, a series'
-# participants, a review's revisors, a user's platform roles — are switched off), so a feed costs the
-# same handful of statements however many tasks, goals and series it lists.
+# feed prints and nothing else — the columns it prints as rows, not ORM objects (only a meeting series
+# is an object: its dates come from its moves and cancellations) — so a feed costs the same handful
+# of statements however many tasks, goals and series it lists.
 
 def _series(*where) -> list[MeetingSeries]:
     """Series with their moves and cancellations (``changes``) and organisation, not their participants."""
@@ -155,63 +166,87 @@ def _series(*where) -> list[MeetingSeries]:
         .order_by(MeetingSeries.title, MeetingSeries.id)))
 
 
-def _open_tasks(where) -> list[Task]:
-    return list(db.session.scalars(
-        sa.select(Task).join(Goal, Goal.id == Task.goal_id)
+def _open_tasks(where) -> list[sa.Row]:
+    return list(db.session.execute(
+        sa.select(Task.id, Task.title, Task.due_on, Goal.title.label("goal_title"),
+                  Organisation.name.label("organisation_name"))
+        .join(Goal, Goal.id == Task.goal_id).join(Organisation, Organisation.id == Goal.organisation_id)
         .where(where, Task.state == TaskState.open, Task.due_on.is_not(None), Goal.state.in_(OPEN_GOALS))
-        .options(so.contains_eager(Task.goal).options(so.lazyload("*"), so.joinedload(Goal.organisation)))
         .order_by(Task.due_on, Task.id)))
 
 
-def _goals(*where) -> list[Goal]:
-    return list(db.session.scalars(
-        sa.select(Goal).where(*where, Goal.state == GoalState.active, Goal.due_on.is_not(None))
-        .options(so.lazyload("*"), so.joinedload(Goal.organisation)).order_by(Goal.due_on, Goal.id)))
+def _goals(*where) -> list[sa.Row]:
+    return list(db.session.execute(
+        sa.select(Goal.id, Goal.title, Goal.due_on, Organisation.name.label("organisation_name"))
+        .join(Organisation, Organisation.id == Goal.organisation_id)
+        .where(*where, Goal.state == GoalState.active, Goal.due_on.is_not(None)).order_by(Goal.due_on, Goal.id)))
 
 
-def _visits(organisation_ids) -> list[Review]:
+REVIEW_COLUMNS = (Review.id, Review.kind, Review.state, Review.visit_starts_on, Review.visit_ends_on, Review.due_on)
+
+
+def _visit_clause():
+    """Reviews with a visit in the feed's window (a review still ``due`` has no visit yet)."""
     start, end = _window()
-    return list(db.session.scalars(
-        sa.select(Review).where(Review.organisation_id.in_(organisation_ids), Review.state != ReviewState.due,
-                                Review.visit_starts_on.is_not(None), Review.visit_starts_on <= end,
-                                sa.func.coalesce(Review.visit_ends_on, Review.visit_starts_on) >= start)
-        .options(so.lazyload("*"), so.joinedload(Review.organisation))
+    return sa.and_(Review.state != ReviewState.due, Review.visit_starts_on.is_not(None),
+                   Review.visit_starts_on <= end,
+                   sa.func.coalesce(Review.visit_ends_on, Review.visit_starts_on) >= start)
+
+
+def _follow_up_due_clause():
+    return sa.and_(Review.kind == ReviewKind.follow_up, Review.state == ReviewState.due, Review.due_on.is_not(None))
+
+
+def _visits(organisation_ids) -> list[sa.Row]:
+    return list(db.session.execute(
+        sa.select(*REVIEW_COLUMNS, Organisation.name.label("organisation_name"))
+        .join(Organisation, Organisation.id == Review.organisation_id)
+        .where(Review.organisation_id.in_(organisation_ids), _visit_clause())
         .order_by(Review.visit_starts_on, Review.id)))
+
+
+def _visits_and_follow_ups_due(organisation_id: int) -> tuple[list[sa.Row], list[sa.Row]]:
+    """The organisation's review visits and its follow-up reviews that are due, in one query (the two
+    conditions exclude each other: a due review has no visit); each list in its own order."""
+    found = list(db.session.execute(sa.select(*REVIEW_COLUMNS).where(
+        Review.organisation_id == organisation_id, sa.or_(_visit_clause(), _follow_up_due_clause()))))
+    visits = sorted((r for r in found if r.state != ReviewState.due), key=lambda r: (r.visit_starts_on, r.id))
+    due = sorted((r for r in found if r.state == ReviewState.due), key=lambda r: (r.due_on, r.id))
+    return visits, due
 
 
 def organisation_ics(organisation: Organisation) -> bytes:
     cal = _calendar(_("Action plan – %(name)s", name=organisation.name))
-    events = _meeting_events(_series(MeetingSeries.organisation_id == organisation.id), with_org=False)
-    events += _task_events(_open_tasks(Task.organisation_id == organisation.id), with_org=False)
-    events += _goal_events(_goals(Goal.organisation_id == organisation.id), with_org=False)
-    events += _visit_events(_visits([organisation.id]), with_org=False)
-    for review in db.session.scalars(sa.select(Review).where(
-            Review.organisation_id == organisation.id, Review.kind == ReviewKind.follow_up,
-            Review.state == ReviewState.due, Review.due_on.is_not(None))
-            .options(so.lazyload("*")).order_by(Review.due_on, Review.id)):
-        events.append(_event(f"follow-up-due-{review.id}", _("Follow-up review due"), review.due_on))
-    for cert in db.session.scalars(sa.select(Certificate).where(
+    stamp = _Stamp()
+    events = _meeting_events(stamp, _series(MeetingSeries.organisation_id == organisation.id), with_org=False)
+    events += _task_events(stamp, _open_tasks(Task.organisation_id == organisation.id), with_org=False)
+    events += _goal_events(stamp, _goals(Goal.organisation_id == organisation.id), with_org=False)
+    visits, follow_ups_due = _visits_and_follow_ups_due(organisation.id)
+    events += _visit_events(stamp, visits, with_org=False)
+    for review in follow_ups_due:
+        events.append(_event(stamp, f"follow-up-due-{review.id}", _("Follow-up review due"), review.due_on))
+    for cert in db.session.execute(sa.select(Certificate.id, Certificate.valid_until).where(
             Certificate.organisation_id == organisation.id, Certificate.withdrawn_at.is_(None),
             ~superseded_clause(), Certificate.valid_until >= clock.today() - dt.timedelta(days=PAST_DAYS))
-            .options(so.lazyload("*")).order_by(Certificate.valid_until, Certificate.id)):
-        events.append(_event(f"certificate-expiry-{cert.id}", _("The SEQF certificate expires"), cert.valid_until))
-    for event in events:
-        cal.add_component(event)
+            .order_by(Certificate.valid_until, Certificate.id)):
+        events.append(_event(stamp, f"certificate-expiry-{cert.id}", _("The SEQF certificate expires"),
+                             cert.valid_until))
+    cal.children = events
     return cal.to_ical()
 
 
 def person_ics(user: User) -> bytes:
     cal = _calendar(_("My action plan – %(name)s", name=user.name))
+    stamp = _Stamp()
     org_ids = list(db.session.scalars(sa.select(Membership.organisation_id).where(Membership.user_id == user.id)))
     series = _series(MeetingSeries.id.in_(sa.select(series_participants.c.series_id).where(
         series_participants.c.user_id == user.id)), MeetingSeries.organisation_id.in_(org_ids)) if org_ids else []
-    events = _meeting_events(series, with_org=True)
+    events = _meeting_events(stamp, series, with_org=True)
     if org_ids:
-        events += _task_events(_open_tasks(sa.and_(Task.assignee_id == user.id,
+        events += _task_events(stamp, _open_tasks(sa.and_(Task.assignee_id == user.id,
                                                    Task.organisation_id.in_(org_ids))), with_org=True)
-        events += _goal_events(_goals(sa.or_(Goal.owner_id == user.id, Goal.deputy_id == user.id),
+        events += _goal_events(stamp, _goals(sa.or_(Goal.owner_id == user.id, Goal.deputy_id == user.id),
                                       Goal.organisation_id.in_(org_ids)), with_org=True)
-        events += _visit_events(_visits(org_ids), with_org=True)
-    for event in events:
-        cal.add_component(event)
+        events += _visit_events(stamp, _visits(org_ids), with_org=True)
+    cal.children = events
     return cal.to_ical()

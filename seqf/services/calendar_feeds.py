@@ -12,10 +12,11 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
-from seqf import clock, permissions
+from seqf import clock
 from seqf.extensions import db
-from seqf.models import CalendarFeed, User
+from seqf.models import CalendarFeed, Membership, Organisation, User
 from seqf.services import audit
 
 TOKEN_MAX = 200  # a token_urlsafe(32) is 43 characters; anything much longer is not ours
@@ -50,14 +51,32 @@ def regenerate(user: User, organisation_id: int | None) -> str:
 
 def resolve(token: str) -> CalendarFeed | None:
     """The feed a token opens, or None (unknown, replaced, inactive owner, membership ended)."""
+    found = open_feed(token)
+    return found[0] if found else None
+
+
+def open_feed(token: str) -> tuple[CalendarFeed, Organisation | None] | None:
+    """``resolve`` with the feed's organisation (None for a personal feed), for serving the feed.
+
+    One statement: the feed with its owner, the owner's role in the feed's organisation (the same
+    question as ``permissions.member_role``) and the organisation — calendar apps poll this."""
     if not token or len(token) > TOKEN_MAX:
         return None
-    feed = db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.token_hash == token_hash(token)))
-    if feed is None or not feed.user.active:
+    role = sa.select(Membership.role).where(Membership.user_id == CalendarFeed.user_id,
+                                            Membership.organisation_id == CalendarFeed.organisation_id)
+    row = db.session.execute(
+        sa.select(CalendarFeed, role.scalar_subquery(), Organisation)
+        .outerjoin(Organisation, Organisation.id == CalendarFeed.organisation_id)
+        .where(CalendarFeed.token_hash == token_hash(token))
+        .options(so.joinedload(CalendarFeed.user))).first()
+    if row is None:
         return None
-    if feed.organisation_id is not None and permissions.member_role(feed.user, feed.organisation_id) is None:
+    feed, member_role, organisation = row
+    if not feed.user.active:
         return None
-    return feed
+    if feed.organisation_id is not None and member_role is None:
+        return None
+    return feed, organisation
 
 
 def touch(feed: CalendarFeed) -> None:

@@ -288,8 +288,14 @@ def transition_to(goal: Goal, state: str) -> str | None:
     return {"achieved": "achieve", "dropped": "drop", "paused": "pause"}.get(state, state)
 
 
-def goals_of(organisation_id: int, states: tuple[GoalState, ...] = (GoalState.active,)) -> list[Goal]:
-    """The goals in ``states``, oldest first, with owner and deputy loaded (two queries whatever the count)."""
-    return list(db.session.scalars(sa.select(Goal).where(
-        Goal.organisation_id == organisation_id, Goal.state.in_(states)).order_by(Goal.created_at, Goal.id)
-        .options(sa.orm.selectinload(Goal.owner), sa.orm.selectinload(Goal.deputy))))
+def goals_of(organisation_id: int, states: tuple[GoalState, ...] = (GoalState.active,), *,
+             with_recommendations: bool = True) -> list[Goal]:
+    """The goals in ``states``, oldest first, with owner and deputy joined in the same statement (one
+    query whatever the count, plus one for the linked recommendations unless the caller does not show
+    them — the plan page does not)."""
+    query = sa.select(Goal).where(
+        Goal.organisation_id == organisation_id, Goal.state.in_(states)).order_by(Goal.created_at, Goal.id) \
+        .options(so.joinedload(Goal.owner).lazyload("*"), so.joinedload(Goal.deputy).lazyload("*"))
+    if not with_recommendations:
+        query = query.options(so.lazyload(Goal.recommendations))
+    return list(db.session.scalars(query))

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -400,9 +401,11 @@ def set_attendees(actor: User, meeting: Meeting, user_ids: list[Any]) -> bool:
 
 
 def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The series' latest opened meeting before this one."""
+    """The series' latest opened meeting before this one (its attendees only if a caller reads them:
+    the meeting page names the previous meeting and its state, nothing more)."""
     return db.session.scalar(sa.select(Meeting).where(
         Meeting.series_id == meeting.series_id, Meeting.planned_on < meeting.planned_on)
+        .options(so.lazyload(Meeting.attendees))
         .order_by(Meeting.planned_on.desc()).limit(1))
 
 

@@ -79,7 +79,10 @@ def require_plan_lead(organisation_id: int, user: User) -> None:
 
 
 def goal_or_404(goal_id: int, user: User) -> Goal:
-    goal = db.session.get(Goal, goal_id)
+    """The goal with its organisation and linked recommendations, joined into one statement (every goal
+    page and call shows or checks them; a goal links a handful of recommendations at most)."""
+    goal = db.session.get(Goal, goal_id, options=[so.joinedload(Goal.organisation),
+                                                  so.joinedload(Goal.recommendations)])
     if goal is None or not can_read_plan(user, goal.organisation_id):
         raise NotFound(_("No such goal."))
     return goal
@@ -101,10 +104,12 @@ def series_or_404(series_id: int, user: User) -> MeetingSeries:
 
 def meeting_or_404(meeting_id: int, user: User) -> Meeting:
     """The meeting with its series, organisation, participants and attendees in three statements; the
-    people's platform roles are not loaded (``role_grants`` is eager by default; nobody here needs them)."""
+    people's platform roles are not loaded (``role_grants`` is eager by default; nobody here needs them),
+    nor the series' moved and cancelled dates (loaded when read: only the agenda's "next meeting" does)."""
     people = so.lazyload(User.role_grants)
     meeting = db.session.get(Meeting, meeting_id, options=[
         so.joinedload(Meeting.series).joinedload(MeetingSeries.organisation),
+        so.joinedload(Meeting.series).lazyload(MeetingSeries.changes),
         so.joinedload(Meeting.series).selectinload(MeetingSeries.participants).options(people),
         so.selectinload(Meeting.attendees).options(people)])
     if meeting is None or not can_read_plan(user, meeting.organisation_id):

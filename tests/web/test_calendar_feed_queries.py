@@ -66,3 +66,15 @@ def test_feed_statement_counts_do_not_grow_with_the_plan(client, world):
     assert [n for n, _body in large] == [n for n, _body in small], (small, large)
     assert len(events(large[0][1])) > len(events(small[0][1])) + 40
     assert len(events(large[1][1])) > len(events(small[1][1])) + 20
+
+
+def test_a_feed_opens_its_token_in_one_statement(client, world):
+    """The token's feed, its owner, the owner's membership and the organisation come in one statement,
+    and the organisation's review visits and due follow-ups in one more: seven statements in all."""
+    cast = world
+    org_path = f"/calendar/{calendar_feeds.regenerate(cast.leader, cast.org.id)}.ics"
+    own_path = f"/calendar/{calendar_feeds.regenerate(cast.staff[0], None)}.ics"
+    db.session.commit()
+    client.get(org_path), client.get(own_path)  # the first fetch also records last_used_at
+    assert _statements(client, org_path)[0] <= 7
+    assert _statements(client, own_path)[0] <= 7
