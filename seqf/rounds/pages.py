@@ -11,7 +11,7 @@ from seqf import clock, workflow
 from seqf.extensions import db
 from seqf.models import Evidence, Response, ResponseState, Round, RoundParticipant, RoundState
 from seqf.rounds import evidence_picker, forms
-from seqf.services import assessments, round_progress, round_readers, rounds
+from seqf.services import assessments, round_consensus, round_progress, round_readers, round_summary, rounds
 from seqf.services import evidence as evidence_service
 from seqf.services.assessments import AreaData, StepData
 from seqf.services.instruments import localized
@@ -58,13 +58,19 @@ def picker_for(round_: Round, area: dict, data: AreaData) -> evidence_picker.Pic
                                         {step.level: step.evidence_ids for step in data.steps}, labels)
 
 
-def evidence_by_id(round_: Round, data: AreaData) -> dict:
-    """Evidence already linked in ``data`` that the library no longer lists (archived) stays visible."""
-    ids = [i for step in data.steps for i in step.evidence_ids if isinstance(i, int)]
+def evidence_items(round_: Round, ids) -> dict[int, evidence_picker.LibraryItem]:
+    """id → (id, title, url) of the organisation's evidence among ``ids``, archived included: one statement."""
+    ids = {i for i in ids if isinstance(i, int)}
     if not ids:
         return {}
-    return {e.id: e for e in db.session.scalars(
-        sa.select(Evidence).where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
+    return {row[0]: evidence_picker.LibraryItem(*row) for row in db.session.execute(
+        sa.select(Evidence.id, Evidence.title, Evidence.url)
+        .where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
+
+
+def evidence_by_id(round_: Round, data: AreaData) -> dict:
+    """Evidence already linked in ``data`` that the library no longer lists (archived) stays visible."""
+    return evidence_items(round_, [i for step in data.steps for i in step.evidence_ids])
 
 
 def _none_yet(assessment) -> bool:
@@ -171,10 +177,14 @@ def my_participation(round_list: list[Round]) -> dict[int, str]:
     return {round_id: state.value if state else "new" for round_id, state in rows}
 
 
-def _own_status(round_: Round) -> dict:
-    from seqf.services.round_guards import is_participant
+def _own_status(round_: Round, participant: bool | None = None) -> dict:
+    """The caller's own answer; ``participant`` when it was counted in this request already."""
+    from seqf.services.round_guards import is_participant, know_participant
 
-    participant = is_participant(round_, current_user)
+    if participant is None:
+        participant = is_participant(round_, current_user)
+    else:
+        know_participant(round_, current_user, participant)
     response = rounds.response_of(round_, current_user) if participant else None
     return {"participant": participant, "response": response,
             "result": rounds.response_result(response, round_) if participant else None,
@@ -192,19 +202,20 @@ def summary_context(round_: Round) -> dict:
     who = round_progress.clean_filter(request.args.get("who"))
     search = round_progress.clean_search(request.args.get("q"))
     page = request.args.get("page", 1, type=int) or 1
-    progress = round_progress.progress_counts(round_)
     readers = round_readers.readers_since_open(round_)
+    counts = round_progress.summary_counts(round_, readers, current_user.id)
+    progress = counts.progress
     return {
         "round": round_, "organisation": round_.organisation,
         "areas": {a["code"]: a for a in rounds.round_areas(round_)},
         "progress": progress, "who": who, "q": search,
         "names": round_progress.names_page(round_, page, who, search, invited=progress.invited),
-        "summary": rounds.round_summary(round_, readers=readers),
+        "summary": rounds.round_summary(round_, readers=readers, progress=(progress.invited, progress.submitted)),
         "can_close": workflow.allowed("round", round_, "close", current_user),
         "can_reopen": workflow.allowed("round", round_, "reopen", current_user),
         "can_consensus": workflow.allowed("round", round_, "record_consensus", current_user),
-        "staff_participants": round_readers.can_ever_release(round_, readers),
-        **_own_status(round_),
+        "staff_participants": (counts.others >= round_.anonymity_threshold, counts.others),
+        **_own_status(round_, counts.participant),
     }
 
 
@@ -220,14 +231,9 @@ def _prefill(area: dict, steps_met: int, evidence: dict[int, list[int]] | None =
         for s in area["steps"]])
 
 
-def _staff_linked(round_: Round, evidence: dict[int, list[int]]) -> dict[int, list]:
+def _staff_linked(evidence: dict[int, list[int]], items: dict[int, evidence_picker.LibraryItem]) -> dict[int, list]:
     """step → the evidence staff linked to it in the released snapshot (shown as "linked by staff")."""
-    ids = {i for found in evidence.values() for i in found}
-    if not ids:
-        return {}
-    by_id = {e.id: e for e in db.session.scalars(
-        sa.select(Evidence).where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
-    return {step: [by_id[i] for i in found if i in by_id] for step, found in evidence.items()}
+    return {step: [items[i] for i in found if i in items] for step, found in evidence.items()}
 
 
 def _consensus_version(assessment, posted: AreaData | None, conflict, area: dict) -> dict:
@@ -245,20 +251,26 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
     typed one, and the form then carries the stored version so saving again is a deliberate choice.
     """
     area = areas[index]
-    recorded = rounds.consensus_codes(round_)
-    assessment = rounds.consensus_area(round_, area["code"]) if area["code"] in recorded else None
-    in_force = rounds.release_in_force(round_)  # read once for the summary and the pre-fill
-    summary = rounds.round_summary(round_, in_force=in_force)
+    recorded, stored = round_consensus.consensus_page_data(round_, area["code"])
+    snapshots = round_summary.latest_snapshots(round_)  # read once for the summary and the pre-fill
+    in_force = round_summary.release_in_force(round_, snapshots=snapshots)
+    summary = rounds.round_summary(round_, in_force=in_force, snapshots=snapshots)
     entry = next(e for e in summary["areas"] if e["area"] == area["code"])
+    staff_ids = round_summary.prefill_candidates(in_force)
+    posted_ids = [i for step in posted.steps for i in step.evidence_ids] if posted is not None else []
+    stored_ids = [i for step in stored.data.steps for i in step.evidence_ids] if stored is not None else []
+    items = evidence_items(round_, [*staff_ids, *posted_ids, *stored_ids])  # one statement for all three
     suggested = None
-    prefill = rounds.consensus_prefill(round_, in_force).get(area["code"])
+    prefill = rounds.consensus_prefill(round_, in_force, existing=set(items)).get(area["code"])
     if posted is not None:
         current = posted
-    elif assessment is not None:
-        current = forms.data_from_assessment(assessment, area["code"])
+    elif stored is not None:
+        current = stored.data
     else:
         suggested = prefill["steps_met"] if prefill else 0
         current = _prefill(area, suggested, prefill["evidence"] if prefill else None)
+    chosen = {i for step in current.steps for i in step.evidence_ids}
+    assessment = stored
     return {
         "round": round_, "organisation": round_.organisation, "areas": areas, "area": area, "index": index,
         "previous_area": areas[index - 1] if index > 0 else None,
@@ -268,6 +280,7 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
         "summary": summary, "entry": entry,
         "can_record": workflow.allowed("round", round_, "record_consensus", current_user),
         **_consensus_version(assessment, posted, conflict, area),
-        "picker": picker_for(round_, area, current), "linked": evidence_by_id(round_, current),
-        "staff_linked": _staff_linked(round_, prefill["evidence"] if prefill else {}),
+        "picker": picker_for(round_, area, current),
+        "linked": {i: item for i, item in items.items() if i in chosen},
+        "staff_linked": _staff_linked(prefill["evidence"] if prefill else {}, items),
     }
