@@ -15,6 +15,7 @@ from seqf.services import assessments, round_consensus, round_progress, round_re
 from seqf.services import evidence as evidence_service
 from seqf.services.assessments import AreaData, StepData
 from seqf.services.instruments import localized
+from seqf.services.round_guards import is_participant, know_participant
 
 
 def lang() -> str:
@@ -177,14 +178,8 @@ def my_participation(round_list: list[Round]) -> dict[int, str]:
     return {round_id: state.value if state else "new" for round_id, state in rows}
 
 
-def _own_status(round_: Round, participant: bool | None = None) -> dict:
-    """The caller's own answer; ``participant`` when it was counted in this request already."""
-    from seqf.services.round_guards import is_participant, know_participant
-
-    if participant is None:
-        participant = is_participant(round_, current_user)
-    else:
-        know_participant(round_, current_user, participant)
+def _own_status(round_: Round) -> dict:
+    participant = is_participant(round_, current_user)
     response = rounds.response_of(round_, current_user) if participant else None
     return {"participant": participant, "response": response,
             "result": rounds.response_result(response, round_) if participant else None,
@@ -204,6 +199,7 @@ def summary_context(round_: Round) -> dict:
     page = request.args.get("page", 1, type=int) or 1
     readers = round_readers.readers_since_open(round_)
     counts = round_progress.summary_counts(round_, readers, current_user.id)
+    know_participant(round_, current_user, counts.participant)  # the workflow checks below ask it
     progress = counts.progress
     return {
         "round": round_, "organisation": round_.organisation,
@@ -215,7 +211,7 @@ def summary_context(round_: Round) -> dict:
         "can_reopen": workflow.allowed("round", round_, "reopen", current_user),
         "can_consensus": workflow.allowed("round", round_, "record_consensus", current_user),
         "staff_participants": (counts.others >= round_.anonymity_threshold, counts.others),
-        **_own_status(round_, counts.participant),
+        **_own_status(round_),
     }
 
 

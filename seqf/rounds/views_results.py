@@ -24,9 +24,10 @@ def results(round_id: int):
     context = {"round": round_, "organisation": round_.organisation, "can_lead": can_lead(round_)}
     if round_.consensus_recorded_at is None:
         return render_template("rounds/results.html", result=None, **context)
-    result = rounds.round_results(round_)
+    agreed: dict = {}
+    result = rounds.round_results(round_, texts=agreed)
     areas = {a["code"]: a for a in rounds.round_areas(round_)}
-    return render_template("rounds/results.html", result=result, areas=areas, agreed=rounds.consensus_texts(round_),
+    return render_template("rounds/results.html", result=result, areas=areas, agreed=agreed,
                            radar_wide=Markup(_radar(result, areas, compact=False)),  # radar_svg escapes its texts
                            radar_compact=Markup(_radar(result, areas, compact=True)), **context)
 

@@ -25,12 +25,12 @@ def readers_since_open(round_: Round) -> set[int]:
     """Users who have been a leader or organisation admin of the organisation since ``round_`` opened."""
     readers = set(db.session.scalars(sa.select(Membership.user_id).where(
         Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))))
-    events = db.session.scalars(sa.select(AuditEvent).where(
+    events = db.session.scalars(sa.select(AuditEvent.data).where(
         AuditEvent.organisation_id == round_.organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
         AuditEvent.at >= round_.created_at))
     emails: set[str] = set()
-    for event in events:
-        data = event.data or {}
+    for data in events:
+        data = data or {}
         if not {data.get("role"), data.get("old_role")} & READER_ROLE_NAMES:
             continue
         if isinstance(data.get("user_id"), int):

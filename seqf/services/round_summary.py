@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from seqf import aggregation, clock, disclosure
 from seqf.extensions import db
@@ -155,12 +156,13 @@ def latest_snapshots(round_: Round) -> tuple[RoundSnapshot | None, RoundSnapshot
     """(the latest released snapshot, the latest snapshot) in one statement.
 
     Usually they are the same row, which is then read and its JSON parsed once; a page needs both
-    (the release in force, and whether a later close released nothing new)."""
+    (the release in force, and whether a later close released nothing new). The snapshot's own
+    list of counted responses (up to thousands of ids, only a close needs it) is not read."""
     def newest(*conditions):
         return sa.select(sa.func.max(RoundSnapshot.id)).where(
             RoundSnapshot.round_id == round_.id, *conditions).scalar_subquery()
 
-    rows = db.session.scalars(sa.select(RoundSnapshot).where(sa.or_(
+    rows = db.session.scalars(sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids)).where(sa.or_(
         RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True))))).all()
     released = max((r for r in rows if r.released), key=lambda r: r.id, default=None)
     latest = max(rows, key=lambda r: r.id, default=None)
@@ -219,7 +221,8 @@ def release_in_force(round_: Round, readers: set[int] | None = None, snapshots: 
 
 def round_summary(round_: Round, with_comments: bool = True, readers: set[int] | None = None,
                   in_force: tuple[RoundSnapshot | None, dict[str, dict]] | None = None,
-                  snapshots: tuple | None = None, progress: tuple[int, int] | None = None) -> dict:
+                  snapshots: tuple | None = None, progress: tuple[int, int] | None = None,
+                  count_progress: bool = True) -> dict:
     """What leaders see: live progress, and the aggregates of the release in force (or why there are none).
 
     ``withheld`` is true while nothing is released; a withheld area has every figure null, its
@@ -229,8 +232,11 @@ def round_summary(round_: Round, with_comments: bool = True, readers: set[int] |
     (``round_readers.readers_since_open``, read in the same request) saves reading them again, and
     so does ``in_force`` (``release_in_force``, read in the same request), ``snapshots``
     (``latest_snapshots``) and ``progress`` ((invited, submitted), counted in the same request).
+    ``count_progress=False`` leaves ``invited`` and ``submitted`` None, for views that do not show them.
     """
-    invited, submitted = _progress(round_) if progress is None else progress
+    if progress is None:
+        progress = _progress(round_) if count_progress else (None, None)
+    invited, submitted = progress
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
     snapshots = latest_snapshots(round_) if snapshots is None else snapshots
     release, stored = release_in_force(round_, readers, snapshots) if in_force is None else in_force
@@ -311,14 +317,38 @@ def previous_round(round_: Round) -> Round | None:
     )
 
 
-def round_results(round_: Round) -> dict:
-    """Everything the results page shows: consensus, staff medians (from the release), change since last round."""
-    from seqf.services.rounds import consensus_result, consensus_scores
+def _consensus_figures(round_ids: list[int], texts_of: int | None = None
+                       ) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[str, sa.Row]]:
+    """(claimed and score per area of each round's consensus, what round ``texts_of``'s group wrote per area).
+
+    One statement of plain columns for the results page, which shows both rounds' scores and this
+    round's texts; the texts of the previous round come along unused (a few rows)."""
+    scores: dict[int, dict[str, tuple[int, int]]] = {round_id: {} for round_id in round_ids}
+    texts: dict[str, sa.Row] = {}
+    columns = [AreaAssessment.consensus_round_id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
+    if texts_of is not None:
+        columns += [AreaAssessment.justification, AreaAssessment.strengths, AreaAssessment.recommendations]
+    for row in db.session.execute(sa.select(*columns).where(AreaAssessment.consensus_round_id.in_(round_ids))):
+        scores[row.consensus_round_id][row.area] = (row.claimed, row.score)
+        if row.consensus_round_id == texts_of:
+            texts[row.area] = row
+    return scores, texts
+
+
+def round_results(round_: Round, texts: dict | None = None) -> dict:
+    """Everything the results page shows: consensus, staff medians (from the release), change since last round.
+
+    ``texts`` (a dict), when given, is filled with what the group wrote per area (as
+    ``rounds.consensus_texts``), read in the same statement as the scores."""
+    from seqf.services.rounds import consensus_result
 
     previous = previous_round(round_)
-    scores = consensus_scores([round_.id, *([previous.id] if previous else [])])  # both rounds, one query
+    scores, found = _consensus_figures([round_.id, *([previous.id] if previous else [])],  # both rounds, one query
+                                       texts_of=round_.id if texts is not None else None)
+    if texts is not None:
+        texts.update(found)
     result = consensus_result(round_, scores[round_.id])
-    summary = round_summary(round_, with_comments=False)
+    summary = round_summary(round_, with_comments=False, count_progress=False)
     medians = {a["area"]: a["median"] for a in summary["areas"]}
     before = consensus_result(previous, scores[previous.id]) if previous else None
     before_scores = {a["area"]: a["score"] for a in before["areas"]} if before else {}
