@@ -33,6 +33,7 @@ class Picker:
     rows: list[tuple[LibraryItem, list[int]]] = field(default_factory=list)
     size: int = 0  # items in the library
     labels: dict[int, str] = field(default_factory=dict)  # level → "Step n", translated once per page
+    texts: dict[str, str] = field(default_factory=dict)  # the labels and URL prefix the rows share (``pages``)
 
     def shown(self, level: int) -> set[int]:
         return {item.id for item in self.near.get(level, [])}
@@ -60,15 +61,17 @@ def _tags(organisation_id: int, area: str) -> dict[int, set[int | None]]:
 
 
 def build_picker(organisation_id: int, area: dict, selected: dict[int, list],
-                 labels: dict[int, str] | None = None) -> Picker:
+                 labels: dict[int, str] | None = None, texts: dict[str, str] | None = None) -> Picker:
     """Split the library for the steps of ``area``; ``selected`` is level → evidence ids linked now.
 
-    ``labels`` (level → "Step n" in the page's language) are translated once, not once per checkbox."""
+    ``labels`` (level → "Step n" in the page's language; the level itself when missing) and
+    ``texts`` are translated once, not once per checkbox."""
     library = _library(organisation_id)
     tags = _tags(organisation_id, area["code"])
     levels = [step["level"] for step in area["steps"]]
     chosen = {level: {i for i in selected.get(level, []) if isinstance(i, int)} for level in levels}
-    picker = Picker(near={level: [] for level in levels}, size=len(library), labels=labels or {})
+    labels = {level: (labels or {}).get(level) or level for level in levels}
+    picker = Picker(near={level: [] for level in levels}, size=len(library), labels=labels, texts=texts or {})
     for item in library:
         tagged = tags.get(item.id, set())
         offered = []

@@ -54,9 +54,14 @@ def is_locked(round_: Round, response: Response | None) -> bool:
 
 def picker_for(round_: Round, area: dict, data: AreaData) -> evidence_picker.Picker:
     """The evidence picker of one area: the library once, each step's linked and tagged evidence."""
+    from flask import url_for
+
     labels = {step["level"]: _("Step %(n)d", n=step["level"]) for step in area["steps"]}
+    detail = url_for("evidence.detail", org_id=round_.organisation_id, evidence_id=0)
+    texts = {"open": _("Open"), "new_tab": _("new tab"), "link": _("link"), "choose": _("Choose from the library"),
+             "detail_prefix": detail[:-1]}  # ".../evidence/0" without its id: the rows add theirs
     return evidence_picker.build_picker(round_.organisation_id, area,
-                                        {step.level: step.evidence_ids for step in data.steps}, labels)
+                                        {step.level: step.evidence_ids for step in data.steps}, labels, texts)
 
 
 def evidence_items(round_: Round, ids) -> dict[int, evidence_picker.LibraryItem]:
