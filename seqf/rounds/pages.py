@@ -52,7 +52,7 @@ def is_locked(round_: Round, response: Response | None) -> bool:
     return not workflow.allowed("response", response, "edit", current_user)
 
 
-def picker_for(round_: Round, area: dict, data: AreaData) -> evidence_picker.Picker:
+def picker_for(round_: Round, area: dict, data: AreaData, library: list | None = None) -> evidence_picker.Picker:
     """The evidence picker of one area: the library once, each step's linked and tagged evidence."""
     from flask import url_for
 
@@ -61,7 +61,8 @@ def picker_for(round_: Round, area: dict, data: AreaData) -> evidence_picker.Pic
     texts = {"open": _("Open"), "new_tab": _("new tab"), "link": _("link"), "choose": _("Choose from the library"),
              "detail_prefix": detail[:-1]}  # ".../evidence/0" without its id: the rows add theirs
     return evidence_picker.build_picker(round_.organisation_id, area,
-                                        {step.level: step.evidence_ids for step in data.steps}, labels, texts)
+                                        {step.level: step.evidence_ids for step in data.steps}, labels, texts,
+                                        library=library)
 
 
 def evidence_items(round_: Round, ids) -> dict[int, evidence_picker.LibraryItem]:
@@ -255,12 +256,16 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
     recorded, stored = round_consensus.consensus_page_data(round_, area["code"])
     snapshots = round_summary.latest_snapshots(round_)  # read once for the summary and the pre-fill
     in_force = round_summary.release_in_force(round_, snapshots=snapshots)
-    summary = rounds.round_summary(round_, in_force=in_force, snapshots=snapshots)
+    counts = round_progress.summary_counts(round_, user_id=current_user.id)
+    know_participant(round_, current_user, counts.participant)  # the workflow check below asks it
+    summary = rounds.round_summary(round_, in_force=in_force, snapshots=snapshots,
+                                   progress=(counts.progress.invited, counts.progress.submitted))
     entry = next(e for e in summary["areas"] if e["area"] == area["code"])
     staff_ids = round_summary.prefill_candidates(in_force)
     posted_ids = [i for step in posted.steps for i in step.evidence_ids] if posted is not None else []
     stored_ids = [i for step in stored.data.steps for i in step.evidence_ids] if stored is not None else []
-    items = evidence_items(round_, [*staff_ids, *posted_ids, *stored_ids])  # one statement for all three
+    # the library and the evidence linked by staff, in the form or stored (archived too): one statement
+    library, items = evidence_picker.load_library(round_.organisation_id, {*staff_ids, *posted_ids, *stored_ids})
     suggested = None
     prefill = rounds.consensus_prefill(round_, in_force, existing=set(items)).get(area["code"])
     if posted is not None:
@@ -281,7 +286,7 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
         "summary": summary, "entry": entry,
         "can_record": workflow.allowed("round", round_, "record_consensus", current_user),
         **_consensus_version(assessment, posted, conflict, area),
-        "picker": picker_for(round_, area, current),
+        "picker": picker_for(round_, area, current, library),
         "linked": {i: item for i, item in items.items() if i in chosen},
         "staff_linked": _staff_linked(prefill["evidence"] if prefill else {}, items),
     }

@@ -23,13 +23,19 @@ MEMBERSHIP_ACTIONS = ("membership.added", "membership.changed", "membership.remo
 
 def readers_since_open(round_: Round) -> set[int]:
     """Users who have been a leader or organisation admin of the organisation since ``round_`` opened."""
-    readers = set(db.session.scalars(sa.select(Membership.user_id).where(
-        Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))))
-    events = db.session.scalars(sa.select(AuditEvent.data).where(
-        AuditEvent.organisation_id == round_.organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
-        AuditEvent.at >= round_.created_at))
+    # both parts in one statement: (user id, None) per current reader, (None, data) per event
+    rows = db.session.execute(sa.union_all(
+        sa.select(Membership.user_id.label("user_id"), sa.type_coerce(sa.null(), AuditEvent.data.type).label("data"))
+        .where(Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES)),
+        sa.select(sa.null(), AuditEvent.data).where(
+            AuditEvent.organisation_id == round_.organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
+            AuditEvent.at >= round_.created_at),
+    )).all()
+    readers = {user_id for user_id, _data in rows if user_id is not None}
     emails: set[str] = set()
-    for data in events:
+    for user_id, data in rows:
+        if user_id is not None:
+            continue
         data = data or {}
         if not {data.get("role"), data.get("old_role")} & READER_ROLE_NAMES:
             continue
