@@ -46,9 +46,11 @@ def _radar(result: dict, areas: dict[str, dict], compact: bool) -> str:
                      id_prefix="radar-wide")
 
 
-def _released_summary(round_) -> dict:
-    """The release in force; without one there is nothing to export (409), never live figures."""
-    summary = rounds.round_summary(round_, with_comments=False)
+def _released_summary(round_, count_progress: bool = True) -> dict:
+    """The release in force; without one there is nothing to export (409), never live figures.
+
+    ``count_progress=False``: the CSV does not show how many were invited and have submitted."""
+    summary = rounds.round_summary(round_, with_comments=False, count_progress=count_progress)
     if summary["withheld"]:
         abort(409, description=_("No results are released for this round yet. They are released when the round "
                                  "is closed with enough answers from staff."))
@@ -75,7 +77,7 @@ def _attachment(body, mimetype: str, round_id: int, extension: str) -> Response:
 @login_required
 def export_csv(round_id: int):
     round_ = round_or_404(round_id, lead=True)
-    header, rows = _table(round_, _released_summary(round_))
+    header, rows = _table(round_, _released_summary(round_, count_progress=False))
     return _attachment(exports.to_csv(header, rows), "text/csv", round_id, "csv")  # Werkzeug adds charset=utf-8
 
 
