@@ -3,6 +3,8 @@ exports of its aggregates."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -35,15 +37,23 @@ def results(round_id: int):
 def _radar(result: dict, areas: dict[str, dict], compact: bool) -> str:
     """Full area names for wide screens; area codes only on a phone, where the table names them."""
     rows = [row for row in result["areas"] if not row["own"]]
-    series = [(_("Consensus"), [row["score"] for row in rows], "primary")]
+    series = [(_("Consensus"), tuple(row["score"] for row in rows), "primary")]
     if not result["withheld"]:
-        series.append((_("Staff median"), [row["median"] for row in rows], "secondary"))
+        series.append((_("Staff median"), tuple(row["median"] for row in rows), "secondary"))
     title = _("Consensus score and staff median per area (0–5)")
     if compact:
-        return radar_svg([row["area"] for row in rows], series, title=title, id_prefix="radar-compact",
-                         size=320, font_size=12)
-    return radar_svg([pages.area_label(areas[row["area"]]) for row in rows], series, title=title,
-                     id_prefix="radar-wide")
+        return _drawn(tuple(row["area"] for row in rows), tuple(series), title, True)
+    return _drawn(tuple(pages.area_label(areas[row["area"]]) for row in rows), tuple(series), title, False)
+
+
+@lru_cache(maxsize=512)
+def _drawn(axes: tuple[str, ...], series: tuple, title: str, compact: bool) -> str:
+    """``radar_svg`` is a pure function of the texts and figures drawn, which are the whole key:
+    every member of an organisation opens the same results page, and the chart is drawn once."""
+    series = [(label, list(values), style) for label, values, style in series]
+    if compact:
+        return radar_svg(list(axes), series, title=title, id_prefix="radar-compact", size=320, font_size=12)
+    return radar_svg(list(axes), series, title=title, id_prefix="radar-wide")
 
 
 def _released_summary(round_, count_progress: bool = True) -> dict:
