@@ -5,17 +5,23 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from seqf import permissions
 from seqf.extensions import db
-from seqf.models import Round
+from seqf.models import Instrument, Round
 from seqf.services.round_guards import is_participant
 from seqf.web import Refused
 
 
 def round_or_404(round_id: int, *, lead: bool = False) -> Round:
-    """The round if the caller is a member of its organisation; ``lead`` also requires leader or org admin."""
-    round_ = db.session.get(Round, round_id)
+    """The round if the caller is a member of its organisation; ``lead`` also requires leader or org admin.
+
+    The organisation (every round page names it) and the instrument row without its large
+    definition (``instruments.light_instrument`` then finds it in the session) come in the same
+    statement."""
+    round_ = db.session.get(Round, round_id, options=[
+        joinedload(Round.organisation), joinedload(Round.instrument).defer(Instrument.definition)])
     if round_ is None or not permissions.is_member(current_user, round_.organisation_id):
         abort(404)
     if lead and not can_lead(round_):

@@ -33,6 +33,7 @@ class Picker:
     rows: list[tuple[LibraryItem, list[int]]] = field(default_factory=list)
     size: int = 0  # items in the library
     labels: dict[int, str] = field(default_factory=dict)  # level → "Step n", translated once per page
+    texts: dict[str, str] = field(default_factory=dict)  # the labels and URL prefix the rows share (``pages``)
 
     def shown(self, level: int) -> set[int]:
         return {item.id for item in self.near.get(level, [])}
@@ -40,12 +41,24 @@ class Picker:
 
 def _library(organisation_id: int) -> list[LibraryItem]:
     """The organisation's library (not archived), newest first, as the evidence page orders it."""
+    return load_library(organisation_id)[0]
+
+
+def load_library(organisation_id: int, also: set[int] | frozenset[int] = frozenset()
+                 ) -> tuple[list[LibraryItem], dict[int, LibraryItem]]:
+    """(the library as ``_library`` lists it, id → item of the organisation's evidence among ``also``).
+
+    One statement: ``also`` (evidence already linked, archived or not) comes with the library."""
+    wanted = {i for i in also if isinstance(i, int)}
+    shown = Evidence.archived.is_(False)
     rows = db.session.execute(
-        sa.select(Evidence.id, Evidence.title, Evidence.url)
-        .where(Evidence.organisation_id == organisation_id, Evidence.archived.is_(False))
+        sa.select(Evidence.id, Evidence.title, Evidence.url, Evidence.archived)
+        .where(Evidence.organisation_id == organisation_id, sa.or_(shown, Evidence.id.in_(wanted)) if wanted else shown)
         .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
     ).all()
-    return [LibraryItem(*row) for row in rows]
+    items = [(LibraryItem(i, title, url), archived) for i, title, url, archived in rows]
+    library = [item for item, archived in items if not archived]
+    return library, {item.id: item for item, _archived in items if item.id in wanted}
 
 
 def _tags(organisation_id: int, area: str) -> dict[int, set[int | None]]:
@@ -60,15 +73,19 @@ def _tags(organisation_id: int, area: str) -> dict[int, set[int | None]]:
 
 
 def build_picker(organisation_id: int, area: dict, selected: dict[int, list],
-                 labels: dict[int, str] | None = None) -> Picker:
+                 labels: dict[int, str] | None = None, texts: dict[str, str] | None = None,
+                 library: list[LibraryItem] | None = None) -> Picker:
     """Split the library for the steps of ``area``; ``selected`` is level → evidence ids linked now.
 
-    ``labels`` (level → "Step n" in the page's language) are translated once, not once per checkbox."""
-    library = _library(organisation_id)
+    ``labels`` (level → "Step n" in the page's language; the level itself when missing) and
+    ``texts`` are translated once, not once per checkbox. ``library``: ``load_library``'s, when
+    the caller has read it."""
+    library = _library(organisation_id) if library is None else library
     tags = _tags(organisation_id, area["code"])
     levels = [step["level"] for step in area["steps"]]
     chosen = {level: {i for i in selected.get(level, []) if isinstance(i, int)} for level in levels}
-    picker = Picker(near={level: [] for level in levels}, size=len(library), labels=labels or {})
+    labels = {level: (labels or {}).get(level) or level for level in levels}
+    picker = Picker(near={level: [] for level in levels}, size=len(library), labels=labels, texts=texts or {})
     for item in library:
         tagged = tags.get(item.id, set())
         offered = []

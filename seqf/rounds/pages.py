@@ -11,10 +11,11 @@ from seqf import clock, workflow
 from seqf.extensions import db
 from seqf.models import Evidence, Response, ResponseState, Round, RoundParticipant, RoundState
 from seqf.rounds import evidence_picker, forms
-from seqf.services import assessments, round_progress, round_readers, rounds
+from seqf.services import assessments, round_consensus, round_progress, round_readers, round_summary, rounds
 from seqf.services import evidence as evidence_service
 from seqf.services.assessments import AreaData, StepData
 from seqf.services.instruments import localized
+from seqf.services.round_guards import is_participant, know_participant
 
 
 def lang() -> str:
@@ -51,20 +52,32 @@ def is_locked(round_: Round, response: Response | None) -> bool:
     return not workflow.allowed("response", response, "edit", current_user)
 
 
-def picker_for(round_: Round, area: dict, data: AreaData) -> evidence_picker.Picker:
+def picker_for(round_: Round, area: dict, data: AreaData, library: list | None = None) -> evidence_picker.Picker:
     """The evidence picker of one area: the library once, each step's linked and tagged evidence."""
+    from flask import url_for
+
     labels = {step["level"]: _("Step %(n)d", n=step["level"]) for step in area["steps"]}
+    detail = url_for("evidence.detail", org_id=round_.organisation_id, evidence_id=0)
+    texts = {"open": _("Open"), "new_tab": _("new tab"), "link": _("link"), "choose": _("Choose from the library"),
+             "detail_prefix": detail[:-1]}  # ".../evidence/0" without its id: the rows add theirs
     return evidence_picker.build_picker(round_.organisation_id, area,
-                                        {step.level: step.evidence_ids for step in data.steps}, labels)
+                                        {step.level: step.evidence_ids for step in data.steps}, labels, texts,
+                                        library=library)
+
+
+def evidence_items(round_: Round, ids) -> dict[int, evidence_picker.LibraryItem]:
+    """id → (id, title, url) of the organisation's evidence among ``ids``, archived included: one statement."""
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return {}
+    return {row[0]: evidence_picker.LibraryItem(*row) for row in db.session.execute(
+        sa.select(Evidence.id, Evidence.title, Evidence.url)
+        .where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
 
 
 def evidence_by_id(round_: Round, data: AreaData) -> dict:
     """Evidence already linked in ``data`` that the library no longer lists (archived) stays visible."""
-    ids = [i for step in data.steps for i in step.evidence_ids if isinstance(i, int)]
-    if not ids:
-        return {}
-    return {e.id: e for e in db.session.scalars(
-        sa.select(Evidence).where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
+    return evidence_items(round_, [i for step in data.steps for i in step.evidence_ids])
 
 
 def _none_yet(assessment) -> bool:
@@ -172,8 +185,6 @@ def my_participation(round_list: list[Round]) -> dict[int, str]:
 
 
 def _own_status(round_: Round) -> dict:
-    from seqf.services.round_guards import is_participant
-
     participant = is_participant(round_, current_user)
     response = rounds.response_of(round_, current_user) if participant else None
     return {"participant": participant, "response": response,
@@ -192,18 +203,20 @@ def summary_context(round_: Round) -> dict:
     who = round_progress.clean_filter(request.args.get("who"))
     search = round_progress.clean_search(request.args.get("q"))
     page = request.args.get("page", 1, type=int) or 1
-    progress = round_progress.progress_counts(round_)
     readers = round_readers.readers_since_open(round_)
+    counts = round_progress.summary_counts(round_, readers, current_user.id)
+    know_participant(round_, current_user, counts.participant)  # the workflow checks below ask it
+    progress = counts.progress
     return {
         "round": round_, "organisation": round_.organisation,
         "areas": {a["code"]: a for a in rounds.round_areas(round_)},
         "progress": progress, "who": who, "q": search,
         "names": round_progress.names_page(round_, page, who, search, invited=progress.invited),
-        "summary": rounds.round_summary(round_, readers=readers),
+        "summary": rounds.round_summary(round_, readers=readers, progress=(progress.invited, progress.submitted)),
         "can_close": workflow.allowed("round", round_, "close", current_user),
         "can_reopen": workflow.allowed("round", round_, "reopen", current_user),
         "can_consensus": workflow.allowed("round", round_, "record_consensus", current_user),
-        "staff_participants": round_readers.can_ever_release(round_, readers),
+        "staff_participants": (counts.others >= round_.anonymity_threshold, counts.others),
         **_own_status(round_),
     }
 
@@ -220,14 +233,9 @@ def _prefill(area: dict, steps_met: int, evidence: dict[int, list[int]] | None =
         for s in area["steps"]])
 
 
-def _staff_linked(round_: Round, evidence: dict[int, list[int]]) -> dict[int, list]:
+def _staff_linked(evidence: dict[int, list[int]], items: dict[int, evidence_picker.LibraryItem]) -> dict[int, list]:
     """step → the evidence staff linked to it in the released snapshot (shown as "linked by staff")."""
-    ids = {i for found in evidence.values() for i in found}
-    if not ids:
-        return {}
-    by_id = {e.id: e for e in db.session.scalars(
-        sa.select(Evidence).where(Evidence.id.in_(ids), Evidence.organisation_id == round_.organisation_id))}
-    return {step: [by_id[i] for i in found if i in by_id] for step, found in evidence.items()}
+    return {step: [items[i] for i in found if i in items] for step, found in evidence.items()}
 
 
 def _consensus_version(assessment, posted: AreaData | None, conflict, area: dict) -> dict:
@@ -245,20 +253,30 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
     typed one, and the form then carries the stored version so saving again is a deliberate choice.
     """
     area = areas[index]
-    recorded = rounds.consensus_codes(round_)
-    assessment = rounds.consensus_area(round_, area["code"]) if area["code"] in recorded else None
-    in_force = rounds.release_in_force(round_)  # read once for the summary and the pre-fill
-    summary = rounds.round_summary(round_, in_force=in_force)
+    recorded, stored = round_consensus.consensus_page_data(round_, area["code"])
+    snapshots = round_summary.latest_snapshots(round_)  # read once for the summary and the pre-fill
+    in_force = round_summary.release_in_force(round_, snapshots=snapshots)
+    counts = round_progress.summary_counts(round_, user_id=current_user.id)
+    know_participant(round_, current_user, counts.participant)  # the workflow check below asks it
+    summary = rounds.round_summary(round_, in_force=in_force, snapshots=snapshots,
+                                   progress=(counts.progress.invited, counts.progress.submitted))
     entry = next(e for e in summary["areas"] if e["area"] == area["code"])
+    staff_ids = round_summary.prefill_candidates(in_force)
+    posted_ids = [i for step in posted.steps for i in step.evidence_ids] if posted is not None else []
+    stored_ids = [i for step in stored.data.steps for i in step.evidence_ids] if stored is not None else []
+    # the library and the evidence linked by staff, in the form or stored (archived too): one statement
+    library, items = evidence_picker.load_library(round_.organisation_id, {*staff_ids, *posted_ids, *stored_ids})
     suggested = None
-    prefill = rounds.consensus_prefill(round_, in_force).get(area["code"])
+    prefill = rounds.consensus_prefill(round_, in_force, existing=set(items)).get(area["code"])
     if posted is not None:
         current = posted
-    elif assessment is not None:
-        current = forms.data_from_assessment(assessment, area["code"])
+    elif stored is not None:
+        current = stored.data
     else:
         suggested = prefill["steps_met"] if prefill else 0
         current = _prefill(area, suggested, prefill["evidence"] if prefill else None)
+    chosen = {i for step in current.steps for i in step.evidence_ids}
+    assessment = stored
     return {
         "round": round_, "organisation": round_.organisation, "areas": areas, "area": area, "index": index,
         "previous_area": areas[index - 1] if index > 0 else None,
@@ -268,6 +286,7 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
         "summary": summary, "entry": entry,
         "can_record": workflow.allowed("round", round_, "record_consensus", current_user),
         **_consensus_version(assessment, posted, conflict, area),
-        "picker": picker_for(round_, area, current), "linked": evidence_by_id(round_, current),
-        "staff_linked": _staff_linked(round_, prefill["evidence"] if prefill else {}),
+        "picker": picker_for(round_, area, current, library),
+        "linked": {i: item for i, item in items.items() if i in chosen},
+        "staff_linked": _staff_linked(prefill["evidence"] if prefill else {}, items),
     }

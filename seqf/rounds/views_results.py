@@ -3,6 +3,8 @@ exports of its aggregates."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -24,9 +26,10 @@ def results(round_id: int):
     context = {"round": round_, "organisation": round_.organisation, "can_lead": can_lead(round_)}
     if round_.consensus_recorded_at is None:
         return render_template("rounds/results.html", result=None, **context)
-    result = rounds.round_results(round_)
+    agreed: dict = {}
+    result = rounds.round_results(round_, texts=agreed)
     areas = {a["code"]: a for a in rounds.round_areas(round_)}
-    return render_template("rounds/results.html", result=result, areas=areas, agreed=rounds.consensus_texts(round_),
+    return render_template("rounds/results.html", result=result, areas=areas, agreed=agreed,
                            radar_wide=Markup(_radar(result, areas, compact=False)),  # radar_svg escapes its texts
                            radar_compact=Markup(_radar(result, areas, compact=True)), **context)
 
@@ -34,20 +37,30 @@ def results(round_id: int):
 def _radar(result: dict, areas: dict[str, dict], compact: bool) -> str:
     """Full area names for wide screens; area codes only on a phone, where the table names them."""
     rows = [row for row in result["areas"] if not row["own"]]
-    series = [(_("Consensus"), [row["score"] for row in rows], "primary")]
+    series = [(_("Consensus"), tuple(row["score"] for row in rows), "primary")]
     if not result["withheld"]:
-        series.append((_("Staff median"), [row["median"] for row in rows], "secondary"))
+        series.append((_("Staff median"), tuple(row["median"] for row in rows), "secondary"))
     title = _("Consensus score and staff median per area (0–5)")
     if compact:
-        return radar_svg([row["area"] for row in rows], series, title=title, id_prefix="radar-compact",
-                         size=320, font_size=12)
-    return radar_svg([pages.area_label(areas[row["area"]]) for row in rows], series, title=title,
-                     id_prefix="radar-wide")
+        return _drawn(tuple(row["area"] for row in rows), tuple(series), title, True)
+    return _drawn(tuple(pages.area_label(areas[row["area"]]) for row in rows), tuple(series), title, False)
 
 
-def _released_summary(round_) -> dict:
-    """The release in force; without one there is nothing to export (409), never live figures."""
-    summary = rounds.round_summary(round_, with_comments=False)
+@lru_cache(maxsize=512)
+def _drawn(axes: tuple[str, ...], series: tuple, title: str, compact: bool) -> str:
+    """``radar_svg`` is a pure function of the texts and figures drawn, which are the whole key:
+    every member of an organisation opens the same results page, and the chart is drawn once."""
+    series = [(label, list(values), style) for label, values, style in series]
+    if compact:
+        return radar_svg(list(axes), series, title=title, id_prefix="radar-compact", size=320, font_size=12)
+    return radar_svg(list(axes), series, title=title, id_prefix="radar-wide")
+
+
+def _released_summary(round_, count_progress: bool = True) -> dict:
+    """The release in force; without one there is nothing to export (409), never live figures.
+
+    ``count_progress=False``: the CSV does not show how many were invited and have submitted."""
+    summary = rounds.round_summary(round_, with_comments=False, count_progress=count_progress)
     if summary["withheld"]:
         abort(409, description=_("No results are released for this round yet. They are released when the round "
                                  "is closed with enough answers from staff."))
@@ -74,7 +87,7 @@ def _attachment(body, mimetype: str, round_id: int, extension: str) -> Response:
 @login_required
 def export_csv(round_id: int):
     round_ = round_or_404(round_id, lead=True)
-    header, rows = _table(round_, _released_summary(round_))
+    header, rows = _table(round_, _released_summary(round_, count_progress=False))
     return _attachment(exports.to_csv(header, rows), "text/csv", round_id, "csv")  # Werkzeug adds charset=utf-8
 
 

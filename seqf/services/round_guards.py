@@ -28,6 +28,11 @@ def is_participant(round_: Round, user: User) -> bool:
     return seen[user.id]
 
 
+def know_participant(round_: Round, user: User, participant: bool) -> None:
+    """Keep an answer to ``is_participant`` counted by the caller in this request (one statement less)."""
+    vars(round_).setdefault("_seqf_participants", {})[user.id] = participant
+
+
 @role_resolver("round")
 def round_roles(round_: Round, user: User) -> set[str]:
     roles: set[str] = set()

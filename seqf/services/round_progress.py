@@ -36,14 +36,33 @@ def progress_counts(round_: Round) -> Progress:
 
     Never how many have a draft: a leader must not learn who has started an answer (a draft
     changes nothing a leader reads; tests/web/test_privacy_side_channels.py)."""
+    return summary_counts(round_).progress
+
+
+@dataclass(frozen=True)
+class SummaryCounts:
+    """What the summary page counts about the participants, in one statement."""
+
+    progress: Progress
+    others: int  # participants who never read the aggregates (``round_readers.can_ever_release``)
+    participant: bool | None  # whether the given user was asked to answer (None: not asked about anyone)
+
+
+def summary_counts(round_: Round, readers: set[int] | None = None, user_id: int | None = None) -> SummaryCounts:
+    """Invited, submitted, participants outside ``readers`` and whether ``user_id`` takes part: one statement.
+
+    Only counts of who takes part and who has submitted, which the leader sees anyway; never a draft."""
     submitted = sa.func.count(sa.case((Response.state == ResponseState.submitted, 1)))
-    invited, done = db.session.execute(
-        sa.select(sa.func.count(RoundParticipant.user_id), submitted).select_from(RoundParticipant)
+    others = (sa.func.count(sa.case((RoundParticipant.user_id.not_in(readers), 1))) if readers
+              else sa.func.count(RoundParticipant.user_id))
+    me = sa.func.count(sa.case((RoundParticipant.user_id == user_id, 1))) if user_id is not None else sa.null()
+    invited, done, outside, mine = db.session.execute(
+        sa.select(sa.func.count(RoundParticipant.user_id), submitted, others, me).select_from(RoundParticipant)
         .outerjoin(Response, sa.and_(Response.round_id == RoundParticipant.round_id,
                                      Response.user_id == RoundParticipant.user_id))
         .where(RoundParticipant.round_id == round_.id)
     ).one()
-    return Progress(invited=invited, submitted=done)
+    return SummaryCounts(Progress(invited=invited, submitted=done), outside, None if mine is None else mine > 0)
 
 
 def clean_filter(value: str | None) -> str:

@@ -21,16 +21,42 @@ READER_ROLE_NAMES = {role.value for role in READER_ROLES}
 MEMBERSHIP_ACTIONS = ("membership.added", "membership.changed", "membership.removed")
 
 
+class Readers(set):
+    """The reader user ids of one round. ``response_ids``: the ids of the round's responses they
+    wrote, read in the same statement, when all of them hold a reader role now (else None)."""
+
+    def __init__(self, ids, round_id: int, response_ids: set[int] | None):
+        super().__init__(ids)
+        self.round_id = round_id
+        self.response_ids = response_ids
+
+
 def readers_since_open(round_: Round) -> set[int]:
-    """Users who have been a leader or organisation admin of the organisation since ``round_`` opened."""
-    readers = set(db.session.scalars(sa.select(Membership.user_id).where(
-        Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))))
-    events = db.session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.organisation_id == round_.organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
-        AuditEvent.at >= round_.created_at))
+    """Users who have been a leader or organisation admin of the organisation since ``round_`` opened.
+
+    One statement brings the current readers, the role-change events since the round opened and
+    the round's responses of the current readers (which ``reader_response_ids`` then need not read)."""
+    current = sa.select(Membership.user_id).where(
+        Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))
+    no_data = sa.type_coerce(sa.null(), AuditEvent.data.type)
+    # (kind, id, data): "m" a current reader's user id, "e" an event's data, "r" a current reader's response id
+    rows = db.session.execute(sa.union_all(
+        sa.select(sa.literal("m").label("kind"), Membership.user_id.label("id"), no_data.label("data"))
+        .where(Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES)),
+        sa.select(sa.literal("e"), sa.null(), AuditEvent.data).where(
+            AuditEvent.organisation_id == round_.organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
+            AuditEvent.at >= round_.created_at),
+        sa.select(sa.literal("r"), Response.id, no_data).where(
+            Response.round_id == round_.id, Response.user_id.in_(current.scalar_subquery())),
+    )).all()
+    readers = {found for kind, found, _data in rows if kind == "m"}
+    holders = set(readers)
+    responses = {found for kind, found, _data in rows if kind == "r"}
     emails: set[str] = set()
-    for event in events:
-        data = event.data or {}
+    for kind, _found, data in rows:
+        if kind != "e":
+            continue
+        data = data or {}
         if not {data.get("role"), data.get("old_role")} & READER_ROLE_NAMES:
             continue
         if isinstance(data.get("user_id"), int):
@@ -39,7 +65,8 @@ def readers_since_open(round_: Round) -> set[int]:
             emails.add(str(data["email"]))  # events written before they carried the user id
     if emails:
         readers |= set(db.session.scalars(sa.select(User.id).where(User.email.in_(emails))))
-    return readers
+    # a former reader's responses are not among ``responses``: ``reader_response_ids`` reads them then
+    return Readers(readers, round_.id, responses if readers <= holders else None)
 
 
 def can_ever_release(round_: Round, readers: set[int] | None = None) -> tuple[bool, int]:
@@ -61,5 +88,7 @@ def reader_response_ids(round_: Round, readers: set[int] | None = None) -> set[i
     readers = readers_since_open(round_) if readers is None else readers
     if not readers:
         return set()
+    if isinstance(readers, Readers) and readers.round_id == round_.id and readers.response_ids is not None:
+        return set(readers.response_ids)
     return set(db.session.scalars(sa.select(Response.id).where(
         Response.round_id == round_.id, Response.user_id.in_(readers))))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from seqf import aggregation, clock, disclosure
 from seqf.extensions import db
@@ -151,10 +152,29 @@ def _snapshots(round_: Round, released_only: bool) -> RoundSnapshot | None:
     return db.session.scalar(query.order_by(RoundSnapshot.id.desc()).limit(1))
 
 
-def released_snapshot(round_: Round) -> RoundSnapshot | None:
-    """The latest released snapshot. A round closed before snapshots existed gets one computed on the fly."""
-    found = _snapshots(round_, released_only=True)
-    if found is None and round_.state == RoundState.closed and _snapshots(round_, released_only=False) is None:
+def latest_snapshots(round_: Round) -> tuple[RoundSnapshot | None, RoundSnapshot | None]:
+    """(the latest released snapshot, the latest snapshot) in one statement.
+
+    Usually they are the same row, which is then read and its JSON parsed once; a page needs both
+    (the release in force, and whether a later close released nothing new). The snapshot's own
+    list of counted responses (up to thousands of ids, only a close needs it) is not read."""
+    def newest(*conditions):
+        return sa.select(sa.func.max(RoundSnapshot.id)).where(
+            RoundSnapshot.round_id == round_.id, *conditions).scalar_subquery()
+
+    rows = db.session.scalars(sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids)).where(sa.or_(
+        RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True))))).all()
+    released = max((r for r in rows if r.released), key=lambda r: r.id, default=None)
+    latest = max(rows, key=lambda r: r.id, default=None)
+    return released, latest
+
+
+def released_snapshot(round_: Round, snapshots: tuple | None = None) -> RoundSnapshot | None:
+    """The latest released snapshot. A round closed before snapshots existed gets one computed on the fly.
+
+    ``snapshots`` is ``latest_snapshots(round_)`` when the caller has read it already."""
+    found, latest = latest_snapshots(round_) if snapshots is None else snapshots
+    if found is None and round_.state == RoundState.closed and latest is None:
         legacy = compute_snapshot(round_)
         return legacy if legacy.released else None
     return found
@@ -177,26 +197,32 @@ def areas_in_force(round_: Round, release: RoundSnapshot | None,
 
 
 def _progress(round_: Round) -> tuple[int, int]:
-    invited = db.session.scalar(
-        sa.select(sa.func.count()).select_from(RoundParticipant).where(RoundParticipant.round_id == round_.id))
-    submitted = db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(
-        Response.round_id == round_.id, Response.state == ResponseState.submitted))
-    return invited, submitted
+    """(invited, submitted) in one statement."""
+    invited = sa.select(sa.func.count()).select_from(RoundParticipant).where(
+        RoundParticipant.round_id == round_.id).scalar_subquery()
+    submitted = sa.select(sa.func.count()).select_from(Response).where(
+        Response.round_id == round_.id, Response.state == ResponseState.submitted).scalar_subquery()
+    found = db.session.execute(sa.select(invited, submitted)).one()
+    return found[0], found[1]
 
 
-def release_in_force(round_: Round, readers: set[int] | None = None) -> tuple[RoundSnapshot | None, dict[str, dict]]:
+def release_in_force(round_: Round, readers: set[int] | None = None, snapshots: tuple | None = None
+                     ) -> tuple[RoundSnapshot | None, dict[str, dict]]:
     """The released snapshot and its areas that may be shown now (``areas_in_force``), read once.
 
     A page that shows both the summary and the consensus pre-fill (the consensus page) passes this
     to both, instead of each reading the snapshot and the readers' responses again. It is read in
-    the same request as what it is passed to, so it cannot be stale.
+    the same request as what it is passed to, so it cannot be stale. ``snapshots``: see
+    ``released_snapshot``.
     """
-    release = released_snapshot(round_)
+    release = released_snapshot(round_, snapshots)
     return release, areas_in_force(round_, release, readers)
 
 
 def round_summary(round_: Round, with_comments: bool = True, readers: set[int] | None = None,
-                  in_force: tuple[RoundSnapshot | None, dict[str, dict]] | None = None) -> dict:
+                  in_force: tuple[RoundSnapshot | None, dict[str, dict]] | None = None,
+                  snapshots: tuple | None = None, progress: tuple[int, int] | None = None,
+                  count_progress: bool = True) -> dict:
     """What leaders see: live progress, and the aggregates of the release in force (or why there are none).
 
     ``withheld`` is true while nothing is released; a withheld area has every figure null, its
@@ -204,14 +230,19 @@ def round_summary(round_: Round, with_comments: bool = True, readers: set[int] |
     answers from staff the first release needs; ``stale_close_at`` is set when the latest close
     released nothing new, so the page can say why the older figures still apply. ``readers``
     (``round_readers.readers_since_open``, read in the same request) saves reading them again, and
-    so does ``in_force`` (``release_in_force``, read in the same request).
+    so does ``in_force`` (``release_in_force``, read in the same request), ``snapshots``
+    (``latest_snapshots``) and ``progress`` ((invited, submitted), counted in the same request).
+    ``count_progress=False`` leaves ``invited`` and ``submitted`` None, for views that do not show them.
     """
-    invited, submitted = _progress(round_)
+    if progress is None:
+        progress = _progress(round_) if count_progress else (None, None)
+    invited, submitted = progress
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
-    release, stored = release_in_force(round_, readers) if in_force is None else in_force
+    snapshots = latest_snapshots(round_) if snapshots is None else snapshots
+    release, stored = release_in_force(round_, readers, snapshots) if in_force is None else in_force
     if release is not None and not stored:
         release = None  # every area withheld again since (``areas_in_force``): as if nothing was released
-    latest = _snapshots(round_, released_only=False)
+    latest = snapshots[1]
     summary = {
         "round_id": round_.id, "invited": invited, "submitted": submitted, "threshold": threshold,
         "withheld": release is None, "released_at": release.taken_at if release else None,
@@ -240,19 +271,28 @@ def round_summary(round_: Round, with_comments: bool = True, readers: set[int] |
     return summary
 
 
-def consensus_prefill(round_: Round, in_force: tuple[RoundSnapshot | None, dict[str, dict]] | None = None
-                      ) -> dict[str, dict]:
+def prefill_candidates(in_force: tuple[RoundSnapshot | None, dict[str, dict]]) -> set[int]:
+    """Every evidence id staff linked in the released areas (some may have been deleted since)."""
+    return {int(i) for entry in in_force[1].values() for ids in entry.get("evidence", {}).values() for i in ids}
+
+
+def consensus_prefill(round_: Round, in_force: tuple[RoundSnapshot | None, dict[str, dict]] | None = None,
+                      existing: set[int] | None = None) -> dict[str, dict]:
     """Per released area: steps met from the staff median (rounded down) and, per step, the evidence staff linked.
 
     ``{area: {"steps_met": n, "evidence": {step: [evidence ids]}}}``; withheld areas are absent.
     Evidence deleted since the close is left out. ``in_force``: see ``release_in_force``.
+    ``existing``: ids of the organisation's evidence, read in this request, that include every
+    ``prefill_candidates`` id still there (saves reading them again).
     """
-    in_force = (release_in_force(round_) if in_force is None else in_force)[1]
-    if not in_force:
+    in_force = release_in_force(round_) if in_force is None else in_force
+    if not in_force[1]:
         return {}
-    linked = {int(i) for entry in in_force.values() for ids in entry.get("evidence", {}).values() for i in ids}
-    existing = set(db.session.scalars(sa.select(Evidence.id).where(
-        Evidence.id.in_(linked), Evidence.organisation_id == round_.organisation_id))) if linked else set()
+    if existing is None:
+        linked = prefill_candidates(in_force)
+        existing = set(db.session.scalars(sa.select(Evidence.id).where(
+            Evidence.id.in_(linked), Evidence.organisation_id == round_.organisation_id))) if linked else set()
+    in_force = in_force[1]
     levels = {a["code"]: len(a["steps"]) for a in _areas(round_)}
     prefill = {}
     for code, entry in in_force.items():
@@ -277,14 +317,38 @@ def previous_round(round_: Round) -> Round | None:
     )
 
 
-def round_results(round_: Round) -> dict:
-    """Everything the results page shows: consensus, staff medians (from the release), change since last round."""
-    from seqf.services.rounds import consensus_result, consensus_scores
+def _consensus_figures(round_ids: list[int], texts_of: int | None = None
+                       ) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[str, sa.Row]]:
+    """(claimed and score per area of each round's consensus, what round ``texts_of``'s group wrote per area).
+
+    One statement of plain columns for the results page, which shows both rounds' scores and this
+    round's texts; the texts of the previous round come along unused (a few rows)."""
+    scores: dict[int, dict[str, tuple[int, int]]] = {round_id: {} for round_id in round_ids}
+    texts: dict[str, sa.Row] = {}
+    columns = [AreaAssessment.consensus_round_id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
+    if texts_of is not None:
+        columns += [AreaAssessment.justification, AreaAssessment.strengths, AreaAssessment.recommendations]
+    for row in db.session.execute(sa.select(*columns).where(AreaAssessment.consensus_round_id.in_(round_ids))):
+        scores[row.consensus_round_id][row.area] = (row.claimed, row.score)
+        if row.consensus_round_id == texts_of:
+            texts[row.area] = row
+    return scores, texts
+
+
+def round_results(round_: Round, texts: dict | None = None) -> dict:
+    """Everything the results page shows: consensus, staff medians (from the release), change since last round.
+
+    ``texts`` (a dict), when given, is filled with what the group wrote per area (as
+    ``rounds.consensus_texts``), read in the same statement as the scores."""
+    from seqf.services.rounds import consensus_result
 
     previous = previous_round(round_)
-    scores = consensus_scores([round_.id, *([previous.id] if previous else [])])  # both rounds, one query
+    scores, found = _consensus_figures([round_.id, *([previous.id] if previous else [])],  # both rounds, one query
+                                       texts_of=round_.id if texts is not None else None)
+    if texts is not None:
+        texts.update(found)
     result = consensus_result(round_, scores[round_.id])
-    summary = round_summary(round_, with_comments=False)
+    summary = round_summary(round_, with_comments=False, count_progress=False)
     medians = {a["area"]: a["median"] for a in summary["areas"]}
     before = consensus_result(previous, scores[previous.id]) if previous else None
     before_scores = {a["area"]: a["score"] for a in before["areas"]} if before else {}
