@@ -57,3 +57,18 @@ def test_xlsx_has_the_table_and_an_info_sheet():
     assert rows == [("Area", "Title", "Median"), ("1", "'=cmd()", 2.5)]
     assert workbook["Aggregates"]["A1"].font.bold
     assert list(workbook["Info"].iter_rows(values_only=True)) == [("Round", "Spring")]
+
+
+def test_xlsx_is_made_again_when_anything_it_shows_changes():
+    """The workbook cache is keyed by every argument: the same table gives the kept bytes, a changed
+    figure, title or info line gives a workbook with the new value."""
+    first = to_xlsx(["Area", "Median"], [["1", 2.5]], sheet_title="Aggregates", about=[("Round", "Spring")])
+    assert to_xlsx(["Area", "Median"], [["1", 2.5]], sheet_title="Aggregates", about=[("Round", "Spring")]) is first
+    changed = {
+        "figure": to_xlsx(["Area", "Median"], [["1", 3.0]], sheet_title="Aggregates", about=[("Round", "Spring")]),
+        "title": to_xlsx(["Area", "Median"], [["1", 2.5]], sheet_title="Aggregater", about=[("Round", "Spring")]),
+        "about": to_xlsx(["Area", "Median"], [["1", 2.5]], sheet_title="Aggregates", about=[("Round", "Autumn")]),
+    }
+    assert load_workbook(io.BytesIO(changed["figure"])).active["B2"].value == 3.0
+    assert load_workbook(io.BytesIO(changed["title"])).sheetnames[0] == "Aggregater"
+    assert load_workbook(io.BytesIO(changed["about"]))["Info"]["B1"].value == "Autumn"
