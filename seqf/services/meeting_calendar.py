@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from seqf import clock, meeting_dates
 from seqf.extensions import db
@@ -51,8 +52,12 @@ def upcoming(series: MeetingSeries, count: int = 6, today: dt.date | None = None
 
 
 def next_meeting(organisation_id: int, today: dt.date | None = None) -> SeriesOccurrence | None:
-    """The organisation's next meeting of any series (today's included)."""
-    found = [o for s in series_of(organisation_id) for o in upcoming(s, 1, today)]
+    """The organisation's next meeting of any series (today's included). The series are read with their
+    moved and cancelled dates, without their participants (an eager default the dates do not need)."""
+    series_list = db.session.scalars(
+        sa.select(MeetingSeries).where(MeetingSeries.organisation_id == organisation_id)
+        .options(so.lazyload(MeetingSeries.participants)))
+    found = [o for s in series_list for o in upcoming(s, 1, today)]
     return min(found, key=lambda o: (o.held_on, o.series.id)) if found else None
 
 
