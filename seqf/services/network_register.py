@@ -1,10 +1,12 @@
 """The network register: every organisation with its certificate, follow-ups and reviews in one table,
 plus the annual calendar and the revisors' workload. For coordinators and admins only (network-wide).
 
-The register is one SQL query, whatever the number of organisations: the current certificate, the
-latest published certification, the next open follow-up and the current/next review are picked with
-window functions (``row_number() over (partition by …)``) and the counts with grouped subqueries,
-so a page costs two statements (count + rows) and the CSV one, on SQLite and PostgreSQL alike.
+The register is one SQL query, whatever the number of organisations: the current certificate is
+picked by an anti-join (no newer certificate of the organisation), the latest published
+certification and the current/next review by correlated ``ORDER BY … LIMIT 1`` subqueries, and the
+counts with grouped subqueries, so a page costs two statements (count + rows) and the CSV one, on
+SQLite and PostgreSQL alike. A page sorted by name whose filters use the name only (the default view)
+pages the organisations first, so the database works out the columns for the rows shown only.
 
 The certificate state is computed in SQL by ``state_case`` with the same rule as
 ``seqf.certificates.certificate_state`` (a Hypothesis test keeps them in step): the comparison
