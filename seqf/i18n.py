@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import Flask, current_app, request, session
 from flask.globals import _cv_app
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 
@@ -55,21 +56,16 @@ def _translations():
 
 
 def _formatted(format_value, value, fmt: str) -> str:
-    """Babel formats a date in 20 µs and a date-time in 40, and a list page shows the same few days
-    many times: each result is memoised for the request, keyed by the locale object it was formatted
-    in (kept on Flask-Babel's per-request namespace, as ``_translations`` does), so ``force_locale``
-    never gets another language's text."""
-    ctx = _cv_app.get(None)
-    babel_ns = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
-    locale = babel_ns.__dict__.get("babel_locale") if babel_ns is not None else None
-    if locale is None:
-        return format_value(value, fmt)
-    memo = babel_ns.__dict__.setdefault("seqf_formatted", {})
-    key = (format_value, value, fmt, locale)
-    text = memo.get(key)
-    if text is None:
-        text = memo[key] = format_value(value, fmt)
-    return text
+    """Babel formats a date in 20 µs and a date-time in 40, and list pages show the same days again
+    and again: the text is a pure function of the value, the format, the locale and the time zone,
+    so it is kept per process under exactly those (at most 8,192 texts)."""
+    return _format_cached(format_value, value, fmt, str(get_locale()), str(get_timezone()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_cached(format_value, value, fmt: str, _locale: str, _zone: str) -> str:
+    # called on a miss only, in the request whose locale and time zone are the key's
+    return format_value(value, fmt)
 
 
 def date_text(value: dt.date | dt.datetime | None, fmt: str = "medium") -> str:

@@ -14,7 +14,7 @@ from seqf.extensions import db
 from seqf.models import Evidence, Organisation
 from seqf.services import evidence as evidence_service
 from seqf.services.evidence import tag_code
-from seqf.services.evidence_files import stream_attachment
+from seqf.services.evidence_files import organisation_file, stream_attachment
 from seqf.web import Refused, attempt
 
 PER_PAGE = 25
@@ -185,8 +185,7 @@ def _set_archived(org_id: int, evidence_id: int, change, message: str):
 @login_required
 def download(org_id: int, evidence_id: int, version: int):
     organisation = permissions.organisation_or_404(current_user, org_id)
-    evidence = _evidence_or_404(organisation, evidence_id)
-    file = evidence_service.evidence_file(evidence, version)
+    file = organisation_file(organisation.id, evidence_id, version)
     if file is None:
         abort(404)
     return attachment(file)

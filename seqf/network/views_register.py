@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seqf import clock
+from seqf.i18n import date_text
 from seqf.network import bp
 from seqf.network.labels import EVENT_LABELS, KIND_LABELS, STATE_LABELS, STATE_TAGS
 from seqf.network.links import optional_url
@@ -76,9 +77,24 @@ def register_index():
     filters = filters_from_args(errors)
     page_number = _number("page", errors, 1, 10**6) or 1
     page = register.register_page(current_user, filters, page_number)
-    return render_template("network/register.html", page=page, filters=filters, errors=errors,
-                           args=_filter_args(filters), states=register.STATES, state_labels=STATE_LABELS,
+    return render_template("network/register.html", page=page, rows=_shown_rows(page.items), filters=filters,
+                           errors=errors, args=_filter_args(filters), states=register.STATES,
+                           state_labels={state: str(label) for state, label in STATE_LABELS.items()},
                            state_tags=STATE_TAGS), 422 if errors else 200
+
+
+def _shown_rows(items: list[dict]) -> list[dict]:
+    """The page's rows with their links and dates ready to show: one URL is built per link target and
+    filled in per row, and dates are formatted from a per-process cache (both cost more per row than the rest)."""
+    placeholder = 999999999
+    overview = url_for("organisations.overview", org_id=placeholder)
+    certificate = optional_url("certification.certificate", certificate_id=placeholder)
+    return [{**row, "url": overview.replace(str(placeholder), str(row["organisation_id"])),
+             "certificate_url": (certificate.replace(str(placeholder), str(row["certificate_id"]))
+                                 if certificate and row["certificate_id"] else None),
+             "valid_until_text": date_text(row["valid_until"]),
+             "next_follow_up_text": date_text(row["next_follow_up"]),
+             "last_plan_update_text": date_text(row["last_plan_update"])} for row in items]
 
 
 def csv_lines(header: list[str], rows: Iterator[list]) -> Iterator[str]:

@@ -26,6 +26,7 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -115,10 +116,13 @@ def _action_plan(review: Review) -> dict[str, Any]:
     return {"action_plan": plan_follow_up.report_rows(review)}
 
 
-def versions(review: Review) -> list[ReportVersion]:
-    """Every published version, newest first."""
-    return list(db.session.scalars(sa.select(ReportVersion).where(ReportVersion.review_id == review.id)
-                                   .order_by(ReportVersion.number.desc())))
+def versions(review: Review, with_content: bool = True) -> list[ReportVersion]:
+    """Every published version, newest first; without ``with_content`` a version's content is loaded
+    when read (a page lists every version but shows one)."""
+    query = sa.select(ReportVersion).where(ReportVersion.review_id == review.id).order_by(ReportVersion.number.desc())
+    if not with_content:
+        query = query.options(so.defer(ReportVersion.content))
+    return list(db.session.scalars(query))
 
 
 def latest_version(review: Review) -> ReportVersion | None:
@@ -149,8 +153,16 @@ def radar_chart(content: dict, language: str, id_prefix: str = "report-radar", s
         series.append((_("Self-assessment (consensus)"), [a.get("consensus_score") for a in areas], "secondary"))
     if any(a.get("previous_score") is not None for a in areas):
         series.append((_("Previous review"), [a.get("previous_score") for a in areas], "muted"))
-    return radar.radar_svg(axes, series, max_value=5, size=size, title=_("Scores per quality area"),
-                           id_prefix=id_prefix, font_size=font_size)
+    return _radar_svg(tuple(axes), tuple((label, tuple(values), style) for label, values, style in series),
+                      size, _("Scores per quality area"), id_prefix, font_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _radar_svg(axes: tuple, series: tuple, size: int, title: str, id_prefix: str, font_size: int | None) -> str:
+    """``radar.radar_svg`` remembered: it is a pure function of these values (scores and words
+    included in the key), and drawing the chart twice per report page cost more than the rest of it."""
+    return radar.radar_svg(list(axes), [(label, list(values), style) for label, values, style in series],
+                           max_value=5, size=size, title=title, id_prefix=id_prefix, font_size=font_size)
 
 
 @functools.lru_cache(maxsize=512)

@@ -39,10 +39,11 @@ def page(template: str, **context):
     return render_template(template, **context)
 
 
-def load(review_id: int) -> tuple[Review, set[str]]:
-    """The review and the caller's roles on it; 404 when the caller has none."""
+def load(review_id: int, options: tuple = ()) -> tuple[Review, set[str]]:
+    """The review and the caller's roles on it; 404 when the caller has none. ``options``: loader
+    options for what the page shows (see ``review_guards.review_or_404``)."""
     try:
-        review = review_guards.review_or_404(review_id, current_user)
+        review = review_guards.review_or_404(review_id, current_user, options)
     except ServiceError:
         abort(404)
     return review, review_guards.review_roles(review, current_user)

@@ -8,6 +8,7 @@ revisors and the organisation's leaders (staff get 403 with a message, anyone el
 
 from __future__ import annotations
 
+import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +16,7 @@ from flask_login import current_user, login_required
 
 from seqf import clock, permissions, workflow
 from seqf.extensions import db
-from seqf.models import Organisation, Review, ReviewState, Round
+from seqf.models import Organisation, Review, ReviewRevisor, ReviewState, Round
 from seqf.review_labels import kind_label, mode_label, state_label
 from seqf.reviews import bp
 from seqf.reviews.forms_plan import CancelForm, NewReviewForm, PlanForm
@@ -147,10 +148,15 @@ def new(org_id: int):
 
 # --- the overview --------------------------------------------------------------------------------
 
+# what the overview shows of the review, loaded with it in one statement
+OVERVIEW_LOADS = (so.joinedload(Review.organisation), so.joinedload(Review.instrument),
+                  so.joinedload(Review.revisors).joinedload(ReviewRevisor.user))
+
+
 @bp.get("/reviews/<int:review_id>")
 @login_required
 def overview(review_id: int):
-    review = review_guards.review_or_404(review_id, current_user)
+    review = review_guards.review_or_404(review_id, current_user, OVERVIEW_LOADS)
     roles = review_guards.require_overview(review, current_user)
     return render_template("reviews/overview.html", review=review, roles=roles, steps=STEPS,
                            can_edit=workflow.allowed("review", review, "edit_plan", current_user)

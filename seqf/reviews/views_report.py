@@ -8,6 +8,7 @@ revisors and the coordinator, the organisation's leaders during the comment roun
 
 from __future__ import annotations
 
+import sqlalchemy.orm as so
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 
 from seqf import workflow
 from seqf.extensions import db
-from seqf.models import Review
+from seqf.models import Review, ReviewRevisor
 from seqf.reports import review_report
 from seqf.reviews import bp
 from seqf.reviews.views_findings import load, page
@@ -27,9 +28,12 @@ from seqf.services.assessments import MAX_TEXT
 from seqf.services.errors import ServiceError
 from seqf.web import Refused, attempt
 
+# the report page shows the organisation's name; the roles need the revisors: loaded with the review
+REPORT_LOADS = (so.joinedload(Review.organisation), so.joinedload(Review.revisors).joinedload(ReviewRevisor.user))
 
-def readable(review_id: int) -> tuple[Review, set[str]]:
-    review, roles = load(review_id)
+
+def readable(review_id: int, options: tuple = ()) -> tuple[Review, set[str]]:
+    review, roles = load(review_id, options)
     try:
         review_guards.require_report(review, current_user)
     except ServiceError as exc:
@@ -52,8 +56,17 @@ def chosen_version(review: Review):
 @bp.route("/reviews/<int:review_id>/report")
 @login_required
 def report(review_id: int):
-    review, roles = readable(review_id)
-    version = chosen_version(review)
+    review, roles = readable(review_id, REPORT_LOADS)
+    # every version (for the list; their content is loaded for the one shown only), newest first
+    versions = review_report.versions(review, with_content=False)
+    latest = versions[0] if versions else None
+    raw = request.args.get("version", "")
+    if raw == "":
+        version = latest
+    else:
+        version = next((v for v in versions if raw.isdigit() and len(raw) <= 7 and v.number == int(raw)), None)
+        if version is None:
+            abort(404, description=_("No such version."))
     if version is None:
         language = publication.report_language(review)
         context = review_report.render_context(review_report.build_content(review), language, draft=True,
@@ -61,11 +74,12 @@ def report(review_id: int):
     else:
         context = review_report.render_context(version.content, version.language, version=version,
                                                compact=True)
-    latest = review_report.latest_version(review)
-    return page("reviews/report.html", review=review, roles=roles, versions=review_report.versions(review),
-                           latest=latest, is_latest=version is None or latest is None or version.id == latest.id,
-                           can_correct=workflow.allowed("review", review, "correct_report", current_user),
-                           **context)
+    # the page's language is the report's (the template reads ``report_language``)
+    return page("reviews/report.html", review=review, roles=roles, versions=versions,
+                language=context["report_language"], latest=latest,
+                is_latest=version is None or latest is None or version.id == latest.id,
+                can_correct=workflow.allowed("review", review, "correct_report", current_user),
+                **context)
 
 
 @bp.route("/reviews/<int:review_id>/report.pdf")

@@ -45,9 +45,12 @@ def not_a_follow_up(review: Review, actor: User) -> str | None:
     return None
 
 
-def review_or_404(review_id: int, user: User) -> Review:
-    """The review if the caller has any role on it; otherwise 404 (its existence is not revealed)."""
-    review = db.session.get(Review, review_id)
+def review_or_404(review_id: int, user: User, options: tuple = ()) -> Review:
+    """The review if the caller has any role on it; otherwise 404 (its existence is not revealed).
+
+    ``options`` are loader options for what the caller's page shows (one statement instead of a lazy
+    load each)."""
+    review = db.session.get(Review, review_id, options=list(options))
     if review is None or not review_roles(review, user):
         raise NotFound(_("No such review."))
     return review

@@ -287,3 +287,23 @@ def test_workload_counts_lead_co_days_and_follow_ups(client, auth, network):
         assert rita["co"] == 1 and rita["follow_ups"] == 1
     auth.login(network["coordinator"])
     assert "Carl Medrevisor" in client.get(f"/network/workload?year={year}").get_data(as_text=True)
+
+
+def test_name_sorted_pages_agree_with_the_whole_register(app, network, make_org):
+    """A page sorted by name and searched by name pages the organisations first; its rows must be
+    those of the whole register (the CSV's query) cut at the same place, recertified ones included."""
+    for i in range(7):
+        make_org(name=f"Org extra {i}")
+    recertified = network["orgs"]["expired"]
+    certified(recertified, network["lead"], decided_days_ago=10, follow_ups=False)
+    coordinator = network["coordinator"]
+    for filters in (register.Filters(), register.Filters(q="org E")):
+        everything = list(register.register_rows(coordinator, filters))
+        paged = []
+        for number in (1, 2, 3):
+            page = register.register_page(coordinator, filters, number, per_page=5)
+            assert page.total == len(everything)
+            paged += page.items
+        assert paged == everything
+    rows = {r["name"]: r for r in register.register_page(coordinator, register.Filters()).items}
+    assert rows["Org expired"]["state"] == "active"  # the newest certificate counts
