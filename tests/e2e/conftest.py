@@ -20,6 +20,26 @@ from tests.conftest import free_port
 from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
 
+def closing_responses(app):
+    """The app with each response closed as soon as it is sent, or when the server abandons it.
+
+    werkzeug's development server closes a response only after reading what is left of the
+    request; when the browser has already dropped the connection (it navigated away while a static
+    file was on its way), that read raises and the file is never closed, so a test fails at teardown
+    with an unrelated ResourceWarning. gunicorn, which production uses, does not do this."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app, smtp_server):
     """Serve ``app`` on 127.0.0.1:<free port>; yields the base URL (no trailing slash)."""
@@ -27,7 +47,7 @@ def live_server(app, smtp_server):
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     app.config.update(BASE_URL=base_url, SMTP_HOST=controller.hostname, SMTP_PORT=controller.port)
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
