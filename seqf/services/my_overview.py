@@ -16,11 +16,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from seqf import clock
+from seqf import clock, permissions
 from seqf.extensions import db
 from seqf.models import (
     AreaAssessment,
-    MemberRole,
     Membership,
     Organisation,
     Response,
@@ -35,7 +34,6 @@ from seqf.models import (
 from seqf.services import reviews as review_service
 from seqf.services import rounds as round_service
 
-LEAD_ROLES = (MemberRole.leader, MemberRole.org_admin)
 UNFINISHED_REVIEWS = (ReviewState.due, ReviewState.planned, ReviewState.drafting, ReviewState.comment_round)
 REVIEWS_SHOWN = 6
 
@@ -109,7 +107,7 @@ def led_open_rounds(user: User) -> list[LedRound]:
                   invited.label("invited"), submitted.label("submitted"))
         .join(Membership, Membership.organisation_id == Round.organisation_id)
         .join(Organisation, Organisation.id == Round.organisation_id)
-        .where(Membership.user_id == user.id, Membership.role.in_(LEAD_ROLES), Round.state == RoundState.open)
+        .where(Membership.user_id == user.id, Membership.role.in_(permissions.LEAD), Round.state == RoundState.open)
         .order_by(Round.closes_on, Round.id)).all()
     today = clock.today()
     return [LedRound(r.id, r.title, r.closes_on, r.organisation_name, r.invited or 0, r.submitted or 0,

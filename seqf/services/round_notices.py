@@ -16,7 +16,6 @@ from seqf import clock
 from seqf.extensions import db
 from seqf.models import (
     AuditEvent,
-    MemberRole,
     Membership,
     Organisation,
     Response,
@@ -30,7 +29,6 @@ from seqf.services import rounds as round_service
 from seqf.urls import external_url
 
 NOTICE_DAYS = 30
-LEAD_ROLES = (MemberRole.leader, MemberRole.org_admin)
 
 
 # --- reminding now -----------------------------------------------------------------------------
