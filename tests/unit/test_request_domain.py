@@ -1,0 +1,49 @@
+"""The request-memoised translation domain (``seqf.i18n.RequestDomain``) must translate exactly as
+Flask-Babel does: per request, per locale, and again after ``force_locale`` or ``refresh``."""
+
+from __future__ import annotations
+
+from flask import session
+from flask_babel import force_locale, get_translations, gettext, lazy_gettext, refresh
+
+from seqf import create_app, i18n
+
+
+def _app():
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "test", "TESTING": True})
+
+
+def test_python_gettext_uses_the_request_memo():
+    app = _app()
+    with app.test_request_context("/"):
+        assert gettext("Log out") == "Logg ut"
+        assert str(lazy_gettext("Log out")) == "Logg ut"
+        assert get_translations() is i18n._translations()
+
+
+def test_force_locale_translates_in_the_forced_language_and_then_back():
+    """Mails are written in the recipient's language inside another person's request."""
+    app = _app()
+    with app.test_request_context("/"):
+        assert gettext("Log out") == "Logg ut"
+        with force_locale("en"):
+            assert gettext("Log out") == "Log out"
+        assert gettext("Log out") == "Logg ut"
+
+
+def test_refresh_after_a_language_change_translates_in_the_new_language():
+    app = _app()
+    with app.test_request_context("/"):
+        assert gettext("Log out") == "Logg ut"
+        session["language"] = "en"
+        refresh()
+        assert gettext("Log out") == "Log out"
+
+
+def test_each_request_finds_its_own_language():
+    app = _app()
+    with app.test_request_context("/"):
+        session["language"] = "en"
+        assert gettext("Log out") == "Log out"
+    with app.test_request_context("/"):
+        assert gettext("Log out") == "Logg ut"
