@@ -16,6 +16,7 @@ calendar app updates an event instead of duplicating it. Timed events are in Eur
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import urlparse
 
 import sqlalchemy as sa
@@ -156,38 +157,36 @@ def _visit_events(stamp: _Stamp, reviews: list[sa.Row], with_org: bool) -> list[
 # A feed is fetched by every subscribed calendar app every few minutes: each query loads what the
 # feed prints and nothing else — the columns it prints as rows, not ORM objects (only a meeting series
 # is an object: its dates come from its moves and cancellations) — so a feed costs the same handful
-# of statements however many tasks, goals and series it lists.
+# of statements however many tasks, goals and series it lists. The organisation feed's statements
+# are built once per process with parameters (``_organisation_feed``): building them took about as
+# long as running them.
 
-def _series(*where) -> list[MeetingSeries]:
+def _series_query(*where) -> sa.Select:
     """Series with their moves and cancellations (``changes``) and organisation, not their participants."""
-    return list(db.session.scalars(
-        sa.select(MeetingSeries).where(*where)
-        .options(so.lazyload(MeetingSeries.participants), so.joinedload(MeetingSeries.organisation))
-        .order_by(MeetingSeries.title, MeetingSeries.id)))
+    return (sa.select(MeetingSeries).where(*where)
+            .options(so.lazyload(MeetingSeries.participants), so.joinedload(MeetingSeries.organisation))
+            .order_by(MeetingSeries.title, MeetingSeries.id))
 
 
-def _open_tasks(where) -> list[sa.Row]:
-    return list(db.session.execute(
-        sa.select(Task.id, Task.title, Task.due_on, Goal.title.label("goal_title"),
-                  Organisation.name.label("organisation_name"))
-        .join(Goal, Goal.id == Task.goal_id).join(Organisation, Organisation.id == Goal.organisation_id)
-        .where(where, Task.state == TaskState.open, Task.due_on.is_not(None), Goal.state.in_(OPEN_GOALS))
-        .order_by(Task.due_on, Task.id)))
+def _open_tasks_query(where) -> sa.Select:
+    return (sa.select(Task.id, Task.title, Task.due_on, Goal.title.label("goal_title"),
+                      Organisation.name.label("organisation_name"))
+            .join(Goal, Goal.id == Task.goal_id).join(Organisation, Organisation.id == Goal.organisation_id)
+            .where(where, Task.state == TaskState.open, Task.due_on.is_not(None), Goal.state.in_(OPEN_GOALS))
+            .order_by(Task.due_on, Task.id))
 
 
-def _goals(*where) -> list[sa.Row]:
-    return list(db.session.execute(
-        sa.select(Goal.id, Goal.title, Goal.due_on, Organisation.name.label("organisation_name"))
-        .join(Organisation, Organisation.id == Goal.organisation_id)
-        .where(*where, Goal.state == GoalState.active, Goal.due_on.is_not(None)).order_by(Goal.due_on, Goal.id)))
+def _goals_query(*where) -> sa.Select:
+    return (sa.select(Goal.id, Goal.title, Goal.due_on, Organisation.name.label("organisation_name"))
+            .join(Organisation, Organisation.id == Goal.organisation_id)
+            .where(*where, Goal.state == GoalState.active, Goal.due_on.is_not(None)).order_by(Goal.due_on, Goal.id))
 
 
 REVIEW_COLUMNS = (Review.id, Review.kind, Review.state, Review.visit_starts_on, Review.visit_ends_on, Review.due_on)
 
 
-def _visit_clause():
+def _visit_clause(start, end):
     """Reviews with a visit in the feed's window (a review still ``due`` has no visit yet)."""
-    start, end = _window()
     return sa.and_(Review.state != ReviewState.due, Review.visit_starts_on.is_not(None),
                    Review.visit_starts_on <= end,
                    sa.func.coalesce(Review.visit_ends_on, Review.visit_starts_on) >= start)
@@ -201,34 +200,47 @@ def _visits(organisation_ids) -> list[sa.Row]:
     return list(db.session.execute(
         sa.select(*REVIEW_COLUMNS, Organisation.name.label("organisation_name"))
         .join(Organisation, Organisation.id == Review.organisation_id)
-        .where(Review.organisation_id.in_(organisation_ids), _visit_clause())
+        .where(Review.organisation_id.in_(organisation_ids), _visit_clause(*_window()))
         .order_by(Review.visit_starts_on, Review.id)))
 
 
-def _visits_and_follow_ups_due(organisation_id: int) -> tuple[list[sa.Row], list[sa.Row]]:
-    """The organisation's review visits and its follow-up reviews that are due, in one query (the two
-    conditions exclude each other: a due review has no visit); each list in its own order."""
-    found = list(db.session.execute(sa.select(*REVIEW_COLUMNS).where(
-        Review.organisation_id == organisation_id, sa.or_(_visit_clause(), _follow_up_due_clause()))))
-    visits = sorted((r for r in found if r.state != ReviewState.due), key=lambda r: (r.visit_starts_on, r.id))
-    due = sorted((r for r in found if r.state == ReviewState.due), key=lambda r: (r.due_on, r.id))
-    return visits, due
+@functools.cache
+def _organisation_feed() -> dict[str, sa.Select]:
+    """The organisation feed's five statements, with ``organisation_id``, the window's ``start`` and
+    ``end`` and the oldest expiry shown (``expired_since``) as parameters. The reviews come in one
+    statement: a visit in the window, or a follow-up that is due (the two exclude each other: a due
+    review has no visit)."""
+    organisation_id, start, end = sa.bindparam("organisation_id"), sa.bindparam("start"), sa.bindparam("end")
+    return {
+        "series": _series_query(MeetingSeries.organisation_id == organisation_id),
+        "tasks": _open_tasks_query(Task.organisation_id == organisation_id),
+        "goals": _goals_query(Goal.organisation_id == organisation_id),
+        "reviews": sa.select(*REVIEW_COLUMNS).where(
+            Review.organisation_id == organisation_id,
+            sa.or_(_visit_clause(start, end), _follow_up_due_clause())),
+        "certificates": sa.select(Certificate.id, Certificate.valid_until).where(
+            Certificate.organisation_id == organisation_id, Certificate.withdrawn_at.is_(None),
+            ~superseded_clause(), Certificate.valid_until >= sa.bindparam("expired_since"))
+        .order_by(Certificate.valid_until, Certificate.id),
+    }
 
 
 def organisation_ics(organisation: Organisation) -> bytes:
     cal = _calendar(_("Action plan – %(name)s", name=organisation.name))
     stamp = _Stamp()
-    events = _meeting_events(stamp, _series(MeetingSeries.organisation_id == organisation.id), with_org=False)
-    events += _task_events(stamp, _open_tasks(Task.organisation_id == organisation.id), with_org=False)
-    events += _goal_events(stamp, _goals(Goal.organisation_id == organisation.id), with_org=False)
-    visits, follow_ups_due = _visits_and_follow_ups_due(organisation.id)
+    statements = _organisation_feed()
+    start, end = _window()
+    params = {"organisation_id": organisation.id, "start": start, "end": end,
+              "expired_since": clock.today() - dt.timedelta(days=PAST_DAYS)}
+    events = _meeting_events(stamp, list(db.session.scalars(statements["series"], params)), with_org=False)
+    events += _task_events(stamp, list(db.session.execute(statements["tasks"], params)), with_org=False)
+    events += _goal_events(stamp, list(db.session.execute(statements["goals"], params)), with_org=False)
+    reviews = list(db.session.execute(statements["reviews"], params))
+    visits = sorted((r for r in reviews if r.state != ReviewState.due), key=lambda r: (r.visit_starts_on, r.id))
     events += _visit_events(stamp, visits, with_org=False)
-    for review in follow_ups_due:
+    for review in sorted((r for r in reviews if r.state == ReviewState.due), key=lambda r: (r.due_on, r.id)):
         events.append(_event(stamp, f"follow-up-due-{review.id}", _("Follow-up review due"), review.due_on))
-    for cert in db.session.execute(sa.select(Certificate.id, Certificate.valid_until).where(
-            Certificate.organisation_id == organisation.id, Certificate.withdrawn_at.is_(None),
-            ~superseded_clause(), Certificate.valid_until >= clock.today() - dt.timedelta(days=PAST_DAYS))
-            .order_by(Certificate.valid_until, Certificate.id)):
+    for cert in db.session.execute(statements["certificates"], params):
         events.append(_event(stamp, f"certificate-expiry-{cert.id}", _("The SEQF certificate expires"),
                              cert.valid_until))
     cal.children = events
@@ -239,14 +251,17 @@ def person_ics(user: User) -> bytes:
     cal = _calendar(_("My action plan – %(name)s", name=user.name))
     stamp = _Stamp()
     org_ids = list(db.session.scalars(sa.select(Membership.organisation_id).where(Membership.user_id == user.id)))
-    series = _series(MeetingSeries.id.in_(sa.select(series_participants.c.series_id).where(
-        series_participants.c.user_id == user.id)), MeetingSeries.organisation_id.in_(org_ids)) if org_ids else []
+    series = list(db.session.scalars(_series_query(
+        MeetingSeries.id.in_(sa.select(series_participants.c.series_id).where(
+            series_participants.c.user_id == user.id)), MeetingSeries.organisation_id.in_(org_ids)))) if org_ids else []
     events = _meeting_events(stamp, series, with_org=True)
     if org_ids:
-        events += _task_events(stamp, _open_tasks(sa.and_(Task.assignee_id == user.id,
-                                                   Task.organisation_id.in_(org_ids))), with_org=True)
-        events += _goal_events(stamp, _goals(sa.or_(Goal.owner_id == user.id, Goal.deputy_id == user.id),
-                                      Goal.organisation_id.in_(org_ids)), with_org=True)
+        tasks = db.session.execute(_open_tasks_query(sa.and_(Task.assignee_id == user.id,
+                                                             Task.organisation_id.in_(org_ids))))
+        events += _task_events(stamp, list(tasks), with_org=True)
+        goals = db.session.execute(_goals_query(sa.or_(Goal.owner_id == user.id, Goal.deputy_id == user.id),
+                                                Goal.organisation_id.in_(org_ids)))
+        events += _goal_events(stamp, list(goals), with_org=True)
         events += _visit_events(stamp, _visits(org_ids), with_org=True)
     cal.children = events
     return cal.to_ical()

@@ -8,6 +8,7 @@ member; an unknown, replaced or lapsed token gets a bare 404.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -55,20 +56,25 @@ def resolve(token: str) -> CalendarFeed | None:
     return found[0] if found else None
 
 
-def open_feed(token: str) -> tuple[CalendarFeed, Organisation | None] | None:
-    """``resolve`` with the feed's organisation (None for a personal feed), for serving the feed.
-
-    One statement: the feed with its owner, the owner's role in the feed's organisation (the same
-    question as ``permissions.member_role``) and the organisation — calendar apps poll this."""
-    if not token or len(token) > TOKEN_MAX:
-        return None
+@functools.cache
+def _open_feed_query() -> sa.Select:
+    """The feed with its owner, the owner's role in the feed's organisation (the same question as
+    ``permissions.member_role``) and the organisation, built once with a parameter for the token's
+    hash: calendar apps poll this, and building the statement cost as much as running it."""
     role = sa.select(Membership.role).where(Membership.user_id == CalendarFeed.user_id,
                                             Membership.organisation_id == CalendarFeed.organisation_id)
-    row = db.session.execute(
-        sa.select(CalendarFeed, role.scalar_subquery(), Organisation)
-        .outerjoin(Organisation, Organisation.id == CalendarFeed.organisation_id)
-        .where(CalendarFeed.token_hash == token_hash(token))
-        .options(so.joinedload(CalendarFeed.user))).first()
+    return (sa.select(CalendarFeed, role.scalar_subquery(), Organisation)
+            .outerjoin(Organisation, Organisation.id == CalendarFeed.organisation_id)
+            .where(CalendarFeed.token_hash == sa.bindparam("token_hash"))
+            .options(so.joinedload(CalendarFeed.user)))
+
+
+def open_feed(token: str) -> tuple[CalendarFeed, Organisation | None] | None:
+    """``resolve`` with the feed's organisation (None for a personal feed), for serving the feed:
+    one statement (``_open_feed_query``)."""
+    if not token or len(token) > TOKEN_MAX:
+        return None
+    row = db.session.execute(_open_feed_query(), {"token_hash": token_hash(token)}).first()
     if row is None:
         return None
     feed, member_role, organisation = row

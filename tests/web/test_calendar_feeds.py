@@ -12,10 +12,21 @@ import pytest
 from icalendar import Calendar
 
 from seqf.extensions import db
-from seqf.models import CalendarFeed, MeetingChange, MeetingSeries, Membership, TaskState
+from seqf.models import (
+    CalendarFeed,
+    MeetingChange,
+    MeetingSeries,
+    Membership,
+    Review,
+    ReviewKind,
+    ReviewState,
+    TaskState,
+)
 from tests.web.cert_helpers import freeze
 from tests.web.helpers import count
+from tests.web.network_helpers import certified
 from tests.web.plan_helpers import add_goal, add_task, plan_cast
+from tests.web.review_helpers import make_review
 
 TODAY = dt.date(2030, 3, 4)  # a Monday
 URL = re.compile(r"https?://[^\s\"<]+/calendar/([A-Za-z0-9_\-]+)\.ics")
@@ -95,6 +106,35 @@ def test_the_organisation_feed_parses_back_with_meetings_tasks_and_goals(client,
 
     again = events(client.get(link).data)  # stable UIDs: a second fetch names the same events
     assert set(again) == set(found)
+
+
+def test_the_organisation_feed_has_review_visits_due_follow_ups_and_the_certificate_expiry(
+        client, auth, cast, make_user):
+    """The feed's reviews and certificates come from statements built once per process with the
+    organisation and the window as parameters: the window, the due follow-ups and the superseded
+    certificate must still be told apart."""
+    lead = make_user(roles=("revisor",), name="Rita Revisor")
+    superseded = certified(cast.org, lead, decided_days_ago=60, follow_ups=False)
+    current = certified(cast.org, lead, decided_days_ago=10)
+    near = make_review(cast.org, lead, kind=ReviewKind.follow_up, starts_in_days=20, days=2)
+    far = make_review(cast.org, lead, starts_in_days=400)
+    make_review(cast.other, lead, starts_in_days=5)  # another organisation's visit
+    due = set(db.session.scalars(db.select(Review.id).where(Review.certificate_id == current.id,
+                                                             Review.state == ReviewState.due)))
+    assert len(due) == 2
+
+    auth.login(cast.leader)
+    found = events(client.get(make_link(client, f"/organisations/{cast.org.id}/calendar")).data)
+    visits = {int(u.split("@")[0].rsplit("-", 1)[1]) for u in found if u.startswith("seqf-review-visit-")}
+    assert visits == {near.id, current.review_id, superseded.review_id}  # not the far one, nor the other org's
+    assert far.id not in visits
+    visit = next(e for u, e in found.items() if u.startswith(f"seqf-review-visit-{near.id}@"))
+    assert visit.decoded("DTSTART") == TODAY + dt.timedelta(days=20)
+    assert visit.decoded("DTEND") == TODAY + dt.timedelta(days=22)  # two days, the end exclusive
+    assert {int(u.split("@")[0].rsplit("-", 1)[1]) for u in found if u.startswith("seqf-follow-up-due-")} == due
+    expiries = [u for u in found if u.startswith("seqf-certificate-expiry-")]
+    assert expiries == [next(u for u in expiries if u.startswith(f"seqf-certificate-expiry-{current.id}@"))]
+    assert found[expiries[0]].decoded("DTSTART") == current.valid_until
 
 
 def test_a_new_link_asks_first_and_kills_the_old_one(client, auth, cast):
