@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -41,11 +41,15 @@ def tag_areas(organisation: Organisation) -> list[tuple[str, str]]:
     """(code, title) of every area evidence can be tagged to: SEQF 1–9, then the organisation's own."""
     lang = str(get_locale() or "nb")
     areas = list(seqf_area_titles(lang).items())
-    own = db.session.execute(
-        sa.select(OwnArea.code, OwnArea.title).where(OwnArea.organisation_id == organisation.id)
-        .order_by(OwnArea.code)
-    ).all()
+    own = db.session.execute(_own_areas_query(), {"organisation_id": organisation.id}).all()
     return areas + [(code, title) for code, title in own]
+
+
+@cache
+def _own_areas_query() -> sa.Select:
+    """Built once with a parameter: every evidence page and form asks it."""
+    return (sa.select(OwnArea.code, OwnArea.title).where(OwnArea.organisation_id == sa.bindparam("organisation_id"))
+            .order_by(OwnArea.code))
 
 
 def area_label(code: str, title: str) -> str:

@@ -7,6 +7,7 @@ organisation's own areas, steps 1–5.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -346,13 +347,21 @@ def library_rows_for(organisation: Organisation, *, search: str | None = None, a
     filters: the evidence's own columns, the creator's name, the current (highest) file version's
     version, type and size, the tags packed into one string (``unpack_tags``) and ``total``, the
     number of matches before LIMIT/OFFSET (a window count: the page needs no COUNT statement)."""
+    return _filtered(_library_rows(), organisation, search=search, area=area, level=level, kind=kind,
+                     archived=archived)
+
+
+@functools.cache
+def _library_rows() -> sa.Select:
+    """``library_rows_for`` before its filters, built once: its subqueries and joins took 0.8 ms to
+    build on every library page, the filters a tenth of that."""
     versions = so.aliased(EvidenceFile)
     current = (sa.select(sa.func.max(versions.version)).where(versions.evidence_id == Evidence.id)
                .correlate(Evidence).scalar_subquery())
     packed = sa.func.aggregate_strings(
         EvidenceTag.area + _PART_SEP + sa.func.coalesce(sa.cast(EvidenceTag.level, sa.String), ""), _TAG_SEP)
     tags = sa.select(packed).where(EvidenceTag.evidence_id == Evidence.id).correlate(Evidence).scalar_subquery()
-    query = (
+    return (
         sa.select(Evidence.id, Evidence.title, Evidence.url, Evidence.updated_at, Evidence.round_id,
                   Evidence.created_by_id, User.name.label("creator_name"), EvidenceFile.version.label("file_version"),
                   EvidenceFile.content_type.label("file_content_type"), EvidenceFile.size.label("file_size"),
@@ -361,7 +370,6 @@ def library_rows_for(organisation: Organisation, *, search: str | None = None, a
         .outerjoin(EvidenceFile, sa.and_(EvidenceFile.evidence_id == Evidence.id, EvidenceFile.version == current))
         .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
     )
-    return _filtered(query, organisation, search=search, area=area, level=level, kind=kind, archived=archived)
 
 
 def unpack_tags(packed: str | None) -> list[TagRef]:
