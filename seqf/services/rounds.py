@@ -7,6 +7,7 @@ from the snapshot a close releases (``seqf.services.round_summary``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -158,13 +159,9 @@ def round_for_participant(round_id: int, user: User, *, lock: bool = False) -> t
     read the round again. It is taken before the caller's access is known: a shared lock held for
     one request's length only delays a close, and a refused caller's transaction is rolled back.
     """
-    taking_part = sa.exists().where(RoundParticipant.round_id == Round.id, RoundParticipant.user_id == user.id)
-    query = (sa.select(Round, taking_part.label("taking_part")).where(Round.id == round_id)
-             .options(so.joinedload(Round.instrument, innerjoin=True).defer(Instrument.definition)))
     in_statement = lock and db.session.get_bind().dialect.name == "postgresql"
-    if in_statement:
-        query = query.with_for_update(read=True, of=Round.__table__).execution_options(populate_existing=True)
-    row = db.session.execute(query).first()
+    row = db.session.execute(_round_for_participant_query(in_statement),
+                             {"round_id": round_id, "user_id": user.id}).first()
     if row is None:
         return None, False
     round_, participant = row
@@ -174,7 +171,28 @@ def round_for_participant(round_id: int, user: User, *, lock: bool = False) -> t
     return round_, bool(participant)
 
 
-def _new_response(round_: Round, user: User, query: sa.Select) -> Response:
+@functools.cache
+def _round_for_participant_query(locking: bool) -> sa.Select:
+    """``round_for_participant``'s statement, built once per shape (``locking``: with the round's
+    shared lock) with the round and user as parameters: every own-response call runs it."""
+    taking_part = sa.exists().where(RoundParticipant.round_id == Round.id,
+                                    RoundParticipant.user_id == sa.bindparam("user_id"))
+    query = (sa.select(Round, taking_part.label("taking_part")).where(Round.id == sa.bindparam("round_id"))
+             .options(so.joinedload(Round.instrument, innerjoin=True).defer(Instrument.definition)))
+    if locking:
+        query = query.with_for_update(read=True, of=Round.__table__).execution_options(populate_existing=True)
+    return query
+
+
+@functools.cache
+def _locked_response_query() -> sa.Select:
+    """The user's response read ``FOR UPDATE`` (``locked_response``), built once with parameters."""
+    return (sa.select(Response).where(Response.round_id == sa.bindparam("round_id"),
+                                      Response.user_id == sa.bindparam("user_id"))
+            .with_for_update().execution_options(populate_existing=True))
+
+
+def _new_response(round_: Round, user: User, query: sa.Select, params: dict | None = None) -> Response:
     """Insert the user's response; a concurrent first save that won the race gives its row instead.
 
     The second insert meets the unique constraint inside a savepoint and takes the row the first
@@ -185,7 +203,7 @@ def _new_response(round_: Round, user: User, query: sa.Select) -> Response:
             response = Response(round=round_, user=user)
             db.session.add(response)
     except sa.exc.IntegrityError:
-        response = db.session.scalar(query)
+        response = db.session.scalar(query, params)
         if response is None:  # pragma: no cover - the other insert was rolled back meanwhile
             raise Conflict(_("Your answers were being saved from another window. Try again."),
                            code="concurrent_save") from None
@@ -223,10 +241,9 @@ def locked_response(round_: Round, user: User, *, round_locked: bool = False) ->
     """
     if not round_locked:
         locks.lock(round_, shared=True)
-    query = (sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
-             .with_for_update().execution_options(populate_existing=True))
-    response = db.session.scalar(query)
-    return response if response is not None else _new_response(round_, user, query)
+    query, params = _locked_response_query(), {"round_id": round_.id, "user_id": user.id}
+    response = db.session.scalar(query, params)
+    return response if response is not None else _new_response(round_, user, query, params)
 
 
 def _lock_response(response: Response) -> None:
@@ -244,11 +261,15 @@ def answers_of(response: Response | None) -> dict[str, AreaAssessment]:
         return {}
     # one statement for the areas, their steps and the steps' evidence (three with the relationships'
     # own selectin loads); a response has at most a few dozen steps, so the joined rows stay few
-    rows = db.session.scalars(
-        sa.select(AreaAssessment).where(AreaAssessment.response_id == response.id)
-        .options(so.joinedload(AreaAssessment.steps).joinedload(StepAssessment.evidence))
-    ).unique()
+    rows = db.session.scalars(_answers_query(), {"response_id": response.id}).unique()
     return {a.area: a for a in rows}
+
+
+@functools.cache
+def _answers_query() -> sa.Select:
+    """``answers_of``'s statement, built once with the response as a parameter."""
+    return (sa.select(AreaAssessment).where(AreaAssessment.response_id == sa.bindparam("response_id"))
+            .options(so.joinedload(AreaAssessment.steps).joinedload(StepAssessment.evidence)))
 
 
 def _validate_all(answers: list[assessments.AreaData], areas: dict[str, dict], organisation_id: int) -> None:

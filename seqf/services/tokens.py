@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
@@ -40,14 +41,20 @@ def api_token_for(secret: str) -> ApiToken | None:
     if not secret or len(secret) > 100:
         return None
     # the user comes in the same statement: every API call needs it right after the token
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(secret))
-                              .options(so.joinedload(ApiToken.user, innerjoin=True)))
+    token = db.session.scalar(_api_token_query(), {"token_hash": digest(secret)})
     now = utcnow()
     if token is None or not token.is_live(now) or not token.user.active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
         token.last_used_at = now
     return token
+
+
+@functools.cache
+def _api_token_query() -> sa.Select:
+    """Built once with the hash as a parameter: every API call runs it."""
+    return (sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))
+            .options(so.joinedload(ApiToken.user, innerjoin=True)))
 
 
 def user_for_api_token(secret: str) -> User | None:
