@@ -119,10 +119,15 @@ def _action_plan(review: Review) -> dict[str, Any]:
 def versions(review: Review, with_content: bool = True) -> list[ReportVersion]:
     """Every published version, newest first; without ``with_content`` a version's content is loaded
     when read (a page lists every version but shows one)."""
-    query = sa.select(ReportVersion).where(ReportVersion.review_id == review.id).order_by(ReportVersion.number.desc())
-    if not with_content:
-        query = query.options(so.defer(ReportVersion.content))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_versions_query(with_content), {"review_id": review.id}))
+
+
+@functools.cache
+def _versions_query(with_content: bool) -> sa.Select:
+    """``versions``' statement, built once per shape with the review as a parameter."""
+    query = (sa.select(ReportVersion).where(ReportVersion.review_id == sa.bindparam("review_id"))
+             .order_by(ReportVersion.number.desc()))
+    return query if with_content else query.options(so.defer(ReportVersion.content))
 
 
 def latest_version(review: Review) -> ReportVersion | None:

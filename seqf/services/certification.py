@@ -11,6 +11,7 @@ dates and ``withdrawn_at``, here in Python and as SQL for listings, and a test k
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -119,7 +120,12 @@ def follow_ups_of(cert: Certificate) -> list[Review]:
 
 
 def certificate_of_review(review: Review) -> Certificate | None:
-    return db.session.scalar(sa.select(Certificate).where(Certificate.review_id == review.id))
+    return db.session.scalar(_certificate_of_review_query(), {"review_id": review.id})
+
+
+@functools.cache
+def _certificate_of_review_query() -> sa.Select:
+    return sa.select(Certificate).where(Certificate.review_id == sa.bindparam("review_id"))
 
 
 def organisation_leaders(org_id: int) -> list[User]:
