@@ -28,10 +28,17 @@ def token_hash(token: str) -> str:
 
 
 def feed_of(user: User, organisation_id: int | None) -> CalendarFeed | None:
-    return db.session.scalar(sa.select(CalendarFeed).where(
-        CalendarFeed.user_id == user.id,
-        CalendarFeed.organisation_id.is_(None) if organisation_id is None
-        else CalendarFeed.organisation_id == organisation_id))
+    return db.session.scalar(_feed_of_query(organisation_id is None),
+                             {"user_id": user.id, "organisation_id": organisation_id})
+
+
+@functools.cache
+def _feed_of_query(personal: bool) -> sa.Select:
+    """A person's own feed (``personal``) or their feed of an organisation, built once per shape."""
+    return sa.select(CalendarFeed).where(
+        CalendarFeed.user_id == sa.bindparam("user_id"),
+        CalendarFeed.organisation_id.is_(None) if personal
+        else CalendarFeed.organisation_id == sa.bindparam("organisation_id"))
 
 
 def regenerate(user: User, organisation_id: int | None) -> str:
