@@ -26,10 +26,11 @@ def overview(org_id: int):
     organisation = permissions.organisation_or_404(current_user, org_id)
     role = permissions.member_role(current_user, org_id)
     status, board = org_dashboard.front_page(current_user, organisation)  # the member count comes with it
+    language = lang()
     return render_template("organisations/overview.html", organisation=organisation, role=role,
                            member_count=status.member_count, status=status, board=board,
                            today=clock.today(), cert_labels=CERTIFICATE_STATE_LABELS,
-                           area_label=lambda area: f"{area['area']} {localized(area['title'], lang())}")
+                           area_label=lambda area: f"{area['area']} {localized(area['title'], language)}")
 
 
 @bp.route("/members", methods=["GET", "POST"])
