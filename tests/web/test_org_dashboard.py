@@ -152,6 +152,7 @@ def test_the_latest_agreed_total_from_the_trend_is_the_databases(client, auth, m
     from seqf.services import rounds as round_service
     from seqf.services import trend as trend_service
     from tests.web.round_helpers import make_team, open_round
+    from tests.web.test_core_queries import statements_for
 
     org, leader, _staff = make_team(make_org, make_user, staff=2)
     done = open_round(leader, org, title="Høstrunden")
@@ -169,3 +170,5 @@ def test_the_latest_agreed_total_from_the_trend_is_the_databases(client, auth, m
     auth.login(leader)
     page = client.get(f"/organisations/{org.id}/").get_data(as_text=True)
     assert f"{from_trend.latest_total} <span" in page and "av 45" in page
+    # the latest round's instrument is the current one the trend read: found in the session, not read again
+    assert statements_for(client, f"/organisations/{org.id}/") <= 9
