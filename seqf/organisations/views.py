@@ -14,10 +14,9 @@ from seqf.organisations import bp
 from seqf.organisations.forms import InviteForm, MemberRoleForm, SettingsForm
 from seqf.review_labels import CERTIFICATE_STATE_LABELS
 from seqf.rounds.pages import lang
-from seqf.services import audit, audit_privacy, org_dashboard, plan_guards
+from seqf.services import audit, audit_privacy, org_dashboard
 from seqf.services import organisations as organisation_service
 from seqf.services.instruments import localized
-from seqf.services.overview import organisation_status
 from seqf.web import Refused, attempt, paginate
 
 
@@ -26,14 +25,12 @@ from seqf.web import Refused, attempt, paginate
 def overview(org_id: int):
     organisation = permissions.organisation_or_404(current_user, org_id)
     role = permissions.member_role(current_user, org_id)
-    status = organisation_status(organisation)  # the member count comes with it
-    board = None
-    if plan_guards.can_read_plan(current_user, org_id):
-        board = org_dashboard.dashboard(current_user, organisation)
+    status, board = org_dashboard.front_page(current_user, organisation)  # the member count comes with it
+    language = lang()
     return render_template("organisations/overview.html", organisation=organisation, role=role,
                            member_count=status.member_count, status=status, board=board,
                            today=clock.today(), cert_labels=CERTIFICATE_STATE_LABELS,
-                           area_label=lambda area: f"{area['area']} {localized(area['title'], lang())}")
+                           area_label=lambda area: f"{area['area']} {localized(area['title'], language)}")
 
 
 @bp.route("/members", methods=["GET", "POST"])

@@ -6,12 +6,14 @@ come with the rows as scalar subqueries. The rules stay with their services: whi
 caller may see is ``reviews.reviews_for``, the areas a round asks about are
 ``rounds.round_areas``' (cached by the instrument's content hash), open tasks are
 ``tasks.open_tasks_for``. Statements do not grow with the number of rounds, organisations or
-members.
+members. The statements of a fixed shape are built once per process with the caller as a bound
+parameter: building a statement and its cache key costs more than running it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,6 +22,7 @@ from seqf import clock, permissions
 from seqf.extensions import db
 from seqf.models import (
     AreaAssessment,
+    Instrument,
     Membership,
     Organisation,
     Response,
@@ -38,12 +41,19 @@ UNFINISHED_REVIEWS = (ReviewState.due, ReviewState.planned, ReviewState.drafting
 REVIEWS_SHOWN = 6
 
 
+USER = sa.bindparam("user_id", type_=sa.Integer)
+
+
+@functools.cache
+def _memberships_query() -> sa.Select:
+    return (sa.select(Membership.organisation_id, Membership.role, Organisation.name.label("organisation_name"))
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Membership.user_id == USER))
+
+
 def memberships(user: User) -> list[sa.Row]:
     """(organisation_id, role, organisation_name) of each membership, by organisation name."""
-    rows = db.session.execute(
-        sa.select(Membership.organisation_id, Membership.role, Organisation.name.label("organisation_name"))
-        .join(Organisation, Organisation.id == Membership.organisation_id)
-        .where(Membership.user_id == user.id)).all()
+    rows = db.session.execute(_memberships_query(), {"user_id": user.id}).all()
     return sorted(rows, key=lambda m: m.organisation_name.lower())
 
 
@@ -61,21 +71,28 @@ class OpenRound:
     total: int
 
 
-def open_rounds(user: User) -> list[OpenRound]:
-    """Open rounds the caller takes part in, deadline first: one statement (the number of answered
-    areas as a scalar subquery), plus the instrument row of each distinct instrument for the count
-    of areas (``rounds.round_areas`` reads it once per request and caches the areas by content hash)."""
+@functools.cache
+def _open_rounds_query() -> sa.Select:
     answered = (sa.select(sa.func.count()).select_from(AreaAssessment)
                 .where(AreaAssessment.response_id == Response.id).scalar_subquery())
-    rows = db.session.execute(
-        sa.select(Round.id, Round.title, Round.closes_on, Round.instrument_id, Round.own_areas,
-                  Organisation.name.label("organisation_name"), Response.id.label("response_id"),
-                  Response.state.label("response_state"), answered.label("answered"))
-        .join(RoundParticipant, RoundParticipant.round_id == Round.id)
-        .join(Organisation, Organisation.id == Round.organisation_id)
-        .outerjoin(Response, sa.and_(Response.round_id == Round.id, Response.user_id == user.id))
-        .where(RoundParticipant.user_id == user.id, Round.state == RoundState.open)
-        .order_by(Round.closes_on)).all()
+    return (sa.select(Round.id, Round.title, Round.closes_on, Round.instrument_id, Round.own_areas,
+                      Organisation.name.label("organisation_name"), Response.id.label("response_id"),
+                      Response.state.label("response_state"), answered.label("answered"),
+                      Instrument)  # its definition is deferred: the row's id and content hash
+            .join(RoundParticipant, RoundParticipant.round_id == Round.id)
+            .join(Organisation, Organisation.id == Round.organisation_id)
+            .join(Instrument, Instrument.id == Round.instrument_id)
+            .outerjoin(Response, sa.and_(Response.round_id == Round.id, Response.user_id == USER))
+            .where(RoundParticipant.user_id == USER, Round.state == RoundState.open)
+            .order_by(Round.closes_on))
+
+
+def open_rounds(user: User) -> list[OpenRound]:
+    """Open rounds the caller takes part in, deadline first: one statement, the number of answered
+    areas as a scalar subquery and each round's instrument row (without its definition) joined, so
+    the count of areas (``rounds.round_areas``, cached by the instrument's content hash) finds the
+    instrument in the session instead of reading it again."""
+    rows = db.session.execute(_open_rounds_query(), {"user_id": user.id}).all()
     return [OpenRound(r.id, r.title, r.closes_on, r.organisation_name, r.response_id,
                       r.response_state == ResponseState.submitted, r.answered or 0,
                       len(round_service.round_areas(r)))
@@ -95,20 +112,25 @@ class LedRound:
     days_left: int
 
 
-def led_open_rounds(user: User) -> list[LedRound]:
-    """Open rounds in the organisations where the caller is a leader or organisation admin, the
-    invited and submitted counts as scalar subqueries: one statement."""
+@functools.cache
+def _led_open_rounds_query() -> sa.Select:
     invited = (sa.select(sa.func.count()).select_from(RoundParticipant)
                .where(RoundParticipant.round_id == Round.id).scalar_subquery())
     submitted = (sa.select(sa.func.count()).select_from(Response)
                  .where(Response.round_id == Round.id, Response.state == ResponseState.submitted).scalar_subquery())
-    rows = db.session.execute(
-        sa.select(Round.id, Round.title, Round.closes_on, Organisation.name.label("organisation_name"),
-                  invited.label("invited"), submitted.label("submitted"))
-        .join(Membership, Membership.organisation_id == Round.organisation_id)
-        .join(Organisation, Organisation.id == Round.organisation_id)
-        .where(Membership.user_id == user.id, Membership.role.in_(permissions.LEAD), Round.state == RoundState.open)
-        .order_by(Round.closes_on, Round.id)).all()
+    return (sa.select(Round.id, Round.title, Round.closes_on, Organisation.name.label("organisation_name"),
+                      invited.label("invited"), submitted.label("submitted"))
+            .join(Membership, Membership.organisation_id == Round.organisation_id)
+            .join(Organisation, Organisation.id == Round.organisation_id)
+            .where(Membership.user_id == USER, Membership.role.in_(permissions.LEAD),
+                   Round.state == RoundState.open)
+            .order_by(Round.closes_on, Round.id))
+
+
+def led_open_rounds(user: User) -> list[LedRound]:
+    """Open rounds in the organisations where the caller is a leader or organisation admin, the
+    invited and submitted counts as scalar subqueries: one statement."""
+    rows = db.session.execute(_led_open_rounds_query(), {"user_id": user.id}).all()
     today = clock.today()
     return [LedRound(r.id, r.title, r.closes_on, r.organisation_name, r.invited or 0, r.submitted or 0,
                      (r.closes_on - today).days) for r in rows]

@@ -3,35 +3,63 @@ meeting, the goals with their health, overdue tasks and the trend of the area sc
 
 For members (the page's plan part is shown to members only). A fixed number of statements whatever
 the size of the plan: goals (one, owners' and deputies' names and the owner's absence joined),
-overdue tasks (one: first rows and the total), certificate (one), meetings (``meeting_calendar``),
-trend (``seqf.services.trend``). Goals and tasks are read as rows of the shown columns, not as ORM
-objects with their people: the page only prints them.
+overdue tasks (one: first rows and the total), the meeting series with their moved and cancelled
+dates (one), trend (``seqf.services.trend``); the certificate comes with the page's one-row figures
+(``seqf.services.overview``). Everything is read as rows of the shown columns, not as ORM objects
+with their people: the page only prints them. The statements have a fixed shape and are built once
+per process with bound parameters: building a statement and its cache key costs more than running it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from seqf import clock
+from seqf import clock, meeting_dates
 from seqf.extensions import db
-from seqf.models import Absence, Certificate, Goal, GoalState, Organisation, Task, TaskState, User
-from seqf.services import certification, meeting_calendar
+from seqf.models import (
+    Absence,
+    Goal,
+    GoalState,
+    MeetingChange,
+    MeetingSeries,
+    Organisation,
+    Task,
+    TaskState,
+    User,
+)
+from seqf.services import certification, plan_guards
+from seqf.services import instruments as instrument_service
 from seqf.services import trend as trend_service
+from seqf.services.overview import CertificateGlance, OrganisationStatus, organisation_status
 
 OVERDUE_SHOWN = 8
 TREND_POINTS = 4
 
 
+@dataclass(frozen=True)
+class NextMeeting:
+    """The organisation's next meeting: its series' title, the planned date and the day it is held."""
+
+    title: str
+    planned_on: dt.date
+    held_on: dt.date
+
+    @property
+    def moved(self) -> bool:
+        return self.planned_on != self.held_on
+
+
 @dataclass
 class Dashboard:
-    certificate: Certificate | None
+    certificate: CertificateGlance | None
     certificate_state: str | None
     days_left: int | None
-    next_meeting: meeting_calendar.SeriesOccurrence | None
+    next_meeting: NextMeeting | None
     goals: list[sa.Row]  # see active_goals
     overdue: list[sa.Row]  # see overdue_tasks
     overdue_count: int
@@ -43,50 +71,110 @@ class Dashboard:
         return sum(1 for g in self.goals if g.health.value != "on_track")
 
 
+ORGANISATION = sa.bindparam("organisation_id", type_=sa.Integer)
+TODAY = sa.bindparam("today", type_=sa.Date)
+
+
+@functools.cache
+def _active_goals_query() -> sa.Select:
+    owner, deputy = so.aliased(User), so.aliased(User)
+    owner_away = sa.exists().where(Absence.user_id == Goal.owner_id, Absence.starts_on <= TODAY,
+                                   Absence.ends_on >= TODAY)
+    return (sa.select(Goal.id, Goal.title, Goal.health, Goal.owner_id, Goal.due_on, Goal.last_update_at,
+                      owner.name.label("owner_name"), deputy.name.label("deputy_name"),
+                      owner_away.label("owner_away"))
+            .outerjoin(owner, owner.id == Goal.owner_id).outerjoin(deputy, deputy.id == Goal.deputy_id)
+            .where(Goal.organisation_id == ORGANISATION, Goal.state == GoalState.active)
+            .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id))
+
+
 def active_goals(organisation_id: int, today: dt.date) -> list[sa.Row]:
     """The active goals as rows of the columns the page shows, the owner's and deputy's names joined
     and whether the owner is away today (then the deputy acts): one statement, no ORM objects."""
-    owner, deputy = so.aliased(User), so.aliased(User)
-    owner_away = sa.exists().where(Absence.user_id == Goal.owner_id, Absence.starts_on <= today,
-                                   Absence.ends_on >= today)
-    return list(db.session.execute(
-        sa.select(Goal.id, Goal.title, Goal.health, Goal.owner_id, Goal.due_on, Goal.last_update_at,
-                  owner.name.label("owner_name"), deputy.name.label("deputy_name"), owner_away.label("owner_away"))
-        .outerjoin(owner, owner.id == Goal.owner_id).outerjoin(deputy, deputy.id == Goal.deputy_id)
-        .where(Goal.organisation_id == organisation_id, Goal.state == GoalState.active)
-        .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)))
+    return list(db.session.execute(_active_goals_query(), {"organisation_id": organisation_id, "today": today}))
+
+
+@functools.cache
+def _overdue_tasks_query() -> sa.Select:
+    return (sa.select(Task.title, Task.due_on, User.name.label("assignee_name"), sa.func.count().over().label("total"))
+            .outerjoin(User, User.id == Task.assignee_id)
+            .where(Task.organisation_id == ORGANISATION, Task.state == TaskState.open, Task.due_on < TODAY)
+            .order_by(Task.due_on, Task.id).limit(OVERDUE_SHOWN))
 
 
 def overdue_tasks(organisation_id: int, today: dt.date) -> tuple[list[sa.Row], int]:
     """The first few overdue tasks (title, due date, assignee's name) and how many there are in all:
     one statement, the total counted by a window over the rows before the limit."""
-    rows = list(db.session.execute(
-        sa.select(Task.title, Task.due_on, User.name.label("assignee_name"), sa.func.count().over().label("total"))
-        .outerjoin(User, User.id == Task.assignee_id)
-        .where(Task.organisation_id == organisation_id, Task.state == TaskState.open, Task.due_on < today)
-        .order_by(Task.due_on, Task.id).limit(OVERDUE_SHOWN)))
+    rows = list(db.session.execute(_overdue_tasks_query(), {"organisation_id": organisation_id, "today": today}))
     return rows, (rows[0].total if rows else 0)
 
 
-def trend_summary(user: User, organisation: Organisation) -> list[dict]:
+@functools.cache
+def _meeting_dates_query() -> sa.Select:
+    return (sa.select(MeetingSeries.id, MeetingSeries.title, MeetingSeries.first_on, MeetingSeries.interval_days,
+                      MeetingSeries.ends_on, MeetingChange.planned_on, MeetingChange.moved_to,
+                      MeetingChange.cancelled)
+            .outerjoin(MeetingChange, MeetingChange.series_id == MeetingSeries.id)
+            .where(MeetingSeries.organisation_id == ORGANISATION)
+            .order_by(MeetingSeries.id, MeetingChange.id))
+
+
+def next_meeting(organisation_id: int, today: dt.date) -> NextMeeting | None:
+    """The organisation's next meeting of any series (today's included), as
+    ``meeting_calendar.next_meeting`` finds it, from one statement of the series' dates and their
+    moved and cancelled occurrences (no series objects, no participants)."""
+    series: dict[int, tuple[sa.Row, dict[dt.date, dt.date], set[dt.date]]] = {}
+    for row in db.session.execute(_meeting_dates_query(), {"organisation_id": organisation_id}):
+        _first, moved, cancelled = series.setdefault(row.id, (row, {}, set()))
+        if row.cancelled:
+            cancelled.add(row.planned_on)
+        elif row.moved_to is not None:
+            moved[row.planned_on] = row.moved_to
+    found = []
+    for row, moved, cancelled in series.values():
+        for occurrence in meeting_dates.upcoming(row.first_on, row.interval_days, today, 1, moved=moved,
+                                                 cancelled=frozenset(cancelled)):
+            if row.ends_on is None or occurrence.planned_on <= row.ends_on:
+                found.append((occurrence.held_on, row.id, NextMeeting(row.title, occurrence.planned_on,
+                                                                      occurrence.held_on)))
+    return min(found, key=lambda item: item[:2])[2] if found else None
+
+
+def trend_summary(areas: list[dict]) -> list[dict]:
     """Per area with any score: the last few points (date order), oldest first."""
-    areas = trend_service.organisation_trend(user, organisation)
     return [{"area": a["area"], "title": a["title"], "points": a["points"][-TREND_POINTS:], "change": a["change"]}
             for a in areas if a["points"]]
 
 
-def dashboard(user: User, organisation: Organisation, today: dt.date | None = None) -> Dashboard:
+def dashboard(organisation: Organisation, certificate: CertificateGlance | None, trend: list[dict],
+              today: dt.date | None = None) -> Dashboard:
+    """The plan part of the front page; ``certificate`` as ``organisation_status`` chose it and
+    ``trend`` as ``trend_service.organisation_trend`` returned it."""
     today = today or clock.today()
-    certificates = certification.certificates_of(organisation.id)  # newest first; one statement
-    in_force = [c for c in certificates if certification.certificate_state(c, today) in ("active", "expiring")]
-    cert = in_force[0] if in_force else (certificates[0] if certificates else None)
-    state = certification.certificate_state(cert, today) if cert is not None else None
-    days_left = (cert.valid_until - today).days if cert is not None and state in ("active", "expiring") else None
+    state = certification.certificate_state(certificate, today) if certificate is not None else None
+    days_left = (certificate.valid_until - today).days if state in ("active", "expiring") else None
     overdue, overdue_count = overdue_tasks(organisation.id, today)
     goals = active_goals(organisation.id, today)
     return Dashboard(
-        certificate=cert, certificate_state=state, days_left=days_left,
-        next_meeting=meeting_calendar.next_meeting(organisation.id, today),
+        certificate=certificate, certificate_state=state, days_left=days_left,
+        next_meeting=next_meeting(organisation.id, today),
         goals=goals, overdue=overdue, overdue_count=overdue_count,
-        trend=trend_summary(user, organisation), away={g.owner_id for g in goals if g.owner_away},
+        trend=trend_summary(trend), away={g.owner_id for g in goals if g.owner_away},
     )
+
+
+def front_page(user: User, organisation: Organisation,
+               today: dt.date | None = None) -> tuple[OrganisationStatus, Dashboard | None]:
+    """The status figures and, for those who read the plan, the plan part of the front page.
+
+    The trend is read first: its agreed scores give the latest result's total (no statement of its
+    own), and the current instrument it reads stays in the session while the status asks for the
+    latest round's areas, so that round's instrument, usually the same version, is not read again.
+    """
+    today = today or clock.today()
+    if not plan_guards.can_read_plan(user, organisation.id):
+        return organisation_status(organisation, today), None
+    instrument = instrument_service.current_instrument(instrument_service.SEQF_SLUG)
+    trend = trend_service.organisation_trend(user, organisation, instrument)
+    status = organisation_status(organisation, today, trend)
+    return status, dashboard(organisation, status.certificate, trend, today)

@@ -9,6 +9,7 @@ to the round's participants for ``NOTICE_DAYS`` after it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 
@@ -118,18 +119,23 @@ def notify_results_ready(round_: Round, actor: User | None = None) -> int:
     return queued
 
 
+@functools.cache
+def _results_notices_query() -> sa.Select:
+    """Asked on every dashboard: built once per process, the caller and the moment as parameters."""
+    user_id = sa.bindparam("user_id", type_=sa.Integer)
+    return (sa.select(Round.id, Round.title, Organisation.name.label("organisation_name"))
+            .join(RoundParticipant, RoundParticipant.round_id == Round.id)
+            .join(Organisation, Organisation.id == Round.organisation_id)
+            .join(AuditEvent, sa.and_(AuditEvent.object_type == "round", AuditEvent.object_id == Round.id,
+                                      AuditEvent.action == "round.results_ready"))
+            .join(Membership, sa.and_(Membership.organisation_id == Round.organisation_id,
+                                      Membership.user_id == user_id))
+            .where(RoundParticipant.user_id == user_id, AuditEvent.at >= sa.bindparam("since"))
+            .order_by(AuditEvent.at.desc()))
+
+
 def results_notices(user: User, days: int = NOTICE_DAYS) -> list[sa.Row]:
     """Rounds ``user`` took part in whose results became ready within the last ``days`` days:
     (id, title, organisation_name) rows, the dashboard's notice prints nothing else."""
     since = clock.now() - dt.timedelta(days=days)
-    return list(db.session.execute(
-        sa.select(Round.id, Round.title, Organisation.name.label("organisation_name"))
-        .join(RoundParticipant, RoundParticipant.round_id == Round.id)
-        .join(Organisation, Organisation.id == Round.organisation_id)
-        .join(AuditEvent, sa.and_(AuditEvent.object_type == "round", AuditEvent.object_id == Round.id,
-                                  AuditEvent.action == "round.results_ready"))
-        .join(Membership, sa.and_(Membership.organisation_id == Round.organisation_id,
-                                  Membership.user_id == user.id))
-        .where(RoundParticipant.user_id == user.id, AuditEvent.at >= since)
-        .order_by(AuditEvent.at.desc())
-    ).unique())
+    return list(db.session.execute(_results_notices_query(), {"user_id": user.id, "since": since}).unique())

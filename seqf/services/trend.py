@@ -4,20 +4,22 @@ self-assessment consensus, and the change since the last review with the revisor
 Only published things feed the trend — the latest ``ReportVersion`` of each published or decided
 review (a correction replaces the figures of its review) and the consensus of rounds whose consensus
 is recorded — so every member of the organisation may read it, like the reports and round results
-it is drawn from. A follow-up contributes only the areas it covered. Three statements, whatever
-the number of reviews and rounds.
+it is drawn from. A follow-up contributes only the areas it covered. Three statements (the current
+instrument, the reviews with their latest reports, the agreed scores), whatever the number of
+reviews and rounds.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from seqf import clock, permissions
 from seqf.extensions import db
-from seqf.models import AreaAssessment, Organisation, ReportVersion, Review, ReviewState, Round, User
+from seqf.models import AreaAssessment, Instrument, Organisation, ReportVersion, Review, ReviewState, Round, User
 from seqf.services import instruments as instrument_service
 from seqf.services.errors import NotFound
 
@@ -32,34 +34,27 @@ def organisation_for_trend(user: User, organisation_id: int) -> Organisation:
     return organisation
 
 
-def _latest_areas(review_ids: list[int]) -> dict[int, tuple[dt.datetime, list]]:
-    """review id → (published_at, the area list) of its latest report version. Only the report's
-    ``areas`` are read (the database extracts them from the JSON), not the whole report."""
-    if not review_ids:
-        return {}
-    ranked = (sa.select(ReportVersion.id, sa.func.row_number().over(
-        partition_by=ReportVersion.review_id, order_by=ReportVersion.number.desc()).label("rank"))
-        .where(ReportVersion.review_id.in_(review_ids)).subquery())
-    rows = db.session.execute(
-        sa.select(ReportVersion.review_id, ReportVersion.published_at, ReportVersion.content["areas"])
-        .join(ranked, ranked.c.id == ReportVersion.id).where(ranked.c.rank == 1))
-    return {review_id: (published_at, areas if isinstance(areas, list) else [])
-            for review_id, published_at, areas in rows}
+@functools.cache
+def _review_points_query() -> sa.Select:
+    """The organisation's published reviews, each with its latest report version's publication time
+    and ``areas`` (the database extracts them from the JSON; the rest of the report is not read):
+    one statement, built once per process. The latest version is the one no higher ``number`` of the
+    same review follows (an anti-join); a review without a report has no row, as it has no points."""
+    newer = so.aliased(ReportVersion)
+    latest = ~sa.exists().where(newer.review_id == ReportVersion.review_id, newer.number > ReportVersion.number)
+    return (sa.select(Review.id, Review.kind, Review.visit_starts_on, Review.areas, ReportVersion.published_at,
+                      ReportVersion.content["areas"].label("report_areas"))
+            .join(ReportVersion, ReportVersion.review_id == Review.id)
+            .where(Review.organisation_id == sa.bindparam("organisation_id"), Review.state.in_(PUBLISHED), latest)
+            .order_by(Review.visit_starts_on, Review.id))
 
 
 def _review_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, list[dict]]:
-    reviews = list(db.session.execute(
-        sa.select(Review.id, Review.kind, Review.visit_starts_on, Review.areas)
-        .where(Review.organisation_id == organisation_id, Review.state.in_(PUBLISHED))
-        .order_by(Review.visit_starts_on, Review.id)))
-    latest = _latest_areas([r.id for r in reviews])
     points: dict[str, list[dict]] = {}
-    for review in reviews:
-        if review.id not in latest:
-            continue
-        published_at, areas = latest[review.id]
+    for review in db.session.execute(_review_points_query(), {"organisation_id": organisation_id}):
+        published_at, areas = review.published_at, review.report_areas
         covered = set(review.areas or [])
-        for area in areas:
+        for area in areas if isinstance(areas, list) else []:
             if not isinstance(area, dict):
                 continue
             code, score = str(area.get("code", "")), area.get("score")
@@ -75,12 +70,18 @@ def _review_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, l
     return points
 
 
+@functools.cache
+def _consensus_points_query() -> sa.Select:
+    """Every agreed area score of the organisation's rounds with a recorded consensus: built once."""
+    return (sa.select(Round.id, Round.consensus_recorded_at, Round.own_areas, AreaAssessment.area,
+                      AreaAssessment.score)
+            .join(AreaAssessment, AreaAssessment.consensus_round_id == Round.id)
+            .where(Round.organisation_id == sa.bindparam("organisation_id"), Round.consensus_recorded_at.is_not(None))
+            .order_by(Round.consensus_recorded_at, Round.id, AreaAssessment.area))
+
+
 def _consensus_points(organisation_id: int, titles: dict[str, dict]) -> dict[str, list[dict]]:
-    rows = db.session.execute(
-        sa.select(Round.id, Round.consensus_recorded_at, Round.own_areas, AreaAssessment.area, AreaAssessment.score)
-        .join(AreaAssessment, AreaAssessment.consensus_round_id == Round.id)
-        .where(Round.organisation_id == organisation_id, Round.consensus_recorded_at.is_not(None))
-        .order_by(Round.consensus_recorded_at, Round.id, AreaAssessment.area))
+    rows = db.session.execute(_consensus_points_query(), {"organisation_id": organisation_id})
     points: dict[str, list[dict]] = {}
     for round_id, recorded_at, own_areas, area, score in rows:
         for own in own_areas or []:
@@ -110,13 +111,14 @@ def _order(code: str, known: list[str]) -> tuple:
     return (1, 0, code)
 
 
-def organisation_trend(user: User, organisation: Organisation) -> list[dict]:
+def organisation_trend(user: User, organisation: Organisation, instrument: Instrument | None = None) -> list[dict]:
     """Per area: ``{"area", "title": {nb, en}, "points": [...], "change": {...} | None}``, in the
     instrument's order (own areas after). Points are in date order; a review point carries ``kind``
-    and ``review_id``, a self-assessment point ``round_id``."""
+    and ``review_id``, a self-assessment point ``round_id``. ``instrument`` is the current SEQF
+    version when the caller has read it already."""
     organisation_for_trend(user, organisation.id)
     instrument_areas = instrument_service.instrument_areas(
-        instrument_service.current_instrument(instrument_service.SEQF_SLUG))
+        instrument or instrument_service.current_instrument(instrument_service.SEQF_SLUG))
     titles: dict[str, dict] = {a["code"]: a["title"] for a in instrument_areas}
     known = [a["code"] for a in instrument_areas]
     reviews = _review_points(organisation.id, titles)
@@ -132,3 +134,11 @@ def organisation_trend(user: User, organisation: Organisation) -> list[dict]:
             "change": _change(mine),
         })
     return result
+
+
+def agreed_scores(areas: list[dict], round_id: int) -> dict[str, int]:
+    """One round's agreed score per area, read from a trend ``organisation_trend`` returned: its
+    self-assessment points are every agreed area score of the organisation's recorded rounds, so a
+    page that shows the trend need not ask the database for the same scores again."""
+    return {area["area"]: point["score"] for area in areas for point in area["points"]
+            if point["source"] == "self_assessment" and point["round_id"] == round_id}

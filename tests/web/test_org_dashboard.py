@@ -97,3 +97,78 @@ def test_the_front_page_names_the_acting_deputy_while_the_owner_is_away(client, 
     auth.login(cast.leader)
     page = client.get(f"/organisations/{cast.org.id}/").get_data(as_text=True)
     assert f"{cast.staff[2].name} (fungerende for {cast.staff[1].name})" in page
+
+
+def test_the_next_meeting_is_the_calendars_across_series_with_moved_cancelled_and_ended_ones(cast):
+    """The front page reads the meeting dates as columns; it finds the meeting the calendar finds."""
+    from seqf.models import MeetingChange
+    from seqf.services import meeting_calendar, org_dashboard
+
+    weekly = MeetingSeries(organisation_id=cast.org.id, title="Ukemøte", interval_days=7, first_on=TODAY,
+                           created_by_id=cast.leader.id)
+    weekly.changes = [MeetingChange(planned_on=TODAY, cancelled=True),
+                      MeetingChange(planned_on=TODAY + dt.timedelta(days=7), moved_to=TODAY + dt.timedelta(days=2))]
+    ended = MeetingSeries(organisation_id=cast.org.id, title="Avsluttet", interval_days=7,
+                          first_on=TODAY - dt.timedelta(days=70), ends_on=TODAY - dt.timedelta(days=1),
+                          created_by_id=cast.leader.id)
+    db.session.add_all([weekly, ended])
+    db.session.commit()
+    for day in (TODAY, TODAY + dt.timedelta(days=2), TODAY + dt.timedelta(days=3), TODAY + dt.timedelta(days=30)):
+        mine, calendar = org_dashboard.next_meeting(cast.org.id, day), meeting_calendar.next_meeting(cast.org.id, day)
+        assert (mine.title, mine.planned_on, mine.held_on, mine.moved) == (
+            calendar.series.title, calendar.planned_on, calendar.held_on, calendar.moved), day
+    first = org_dashboard.next_meeting(cast.org.id, TODAY)
+    assert (first.title, first.held_on, first.moved) == ("Ukemøte", TODAY + dt.timedelta(days=2), True)
+    assert org_dashboard.next_meeting(cast.other.id, TODAY) is None
+
+
+def test_the_front_page_shows_the_newest_certificate_in_force_else_the_newest(app, cast):
+    from seqf.models import Certificate, ReviewKind, ReviewState
+    from seqf.services import overview
+    from tests.web.review_helpers import make_review
+
+    def certificate(valid_from, valid_until, withdrawn=False):
+        review = make_review(cast.org, cast.coordinator, state=ReviewState.decided, kind=ReviewKind.certification,
+                             starts_in_days=-60)
+        cert = Certificate(organisation_id=cast.org.id, review_id=review.id, valid_from=valid_from,
+                           valid_until=valid_until, withdrawn_at=clock.now() if withdrawn else None,
+                           withdrawn_reason="Trukket tilbake" if withdrawn else "")
+        db.session.add(cert)
+        db.session.commit()
+        return cert
+
+    assert overview.organisation_status(cast.org, TODAY).certificate is None
+    expired = certificate(TODAY - dt.timedelta(days=2000), TODAY - dt.timedelta(days=900))
+    assert overview.organisation_status(cast.org, TODAY).certificate.id == expired.id
+    in_force = certificate(TODAY - dt.timedelta(days=800), TODAY + dt.timedelta(days=300))
+    withdrawn = certificate(TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=1000), withdrawn=True)
+    status = overview.organisation_status(cast.org, TODAY)
+    assert status.certificate.id == in_force.id and status.certificate.valid_until == in_force.valid_until
+    assert overview.organisation_status(cast.org, TODAY + dt.timedelta(days=301)).certificate.id == withdrawn.id
+
+
+def test_the_latest_agreed_total_from_the_trend_is_the_databases(client, auth, make_org, make_user):
+    from seqf.services import overview
+    from seqf.services import rounds as round_service
+    from seqf.services import trend as trend_service
+    from tests.web.round_helpers import make_team, open_round
+    from tests.web.test_core_queries import statements_for
+
+    org, leader, _staff = make_team(make_org, make_user, staff=2)
+    done = open_round(leader, org, title="Høstrunden")
+    round_service.close_round(leader, done)
+    steps = [round_service.assessments.StepData(level=level, met=True) for level in (1, 2, 3)]
+    round_service.record_consensus(leader, done, [round_service.assessments.AreaData(area="1", steps=steps),
+                                                  round_service.assessments.AreaData(area="4", steps=steps[:1])])
+    db.session.commit()
+    trend = trend_service.organisation_trend(leader, org)
+    from_trend = overview.organisation_status(org, trend=trend)
+    from_database = overview.organisation_status(org)
+    assert from_trend.latest_result.id == done.id
+    assert (from_trend.latest_total, from_trend.latest_max) == (from_database.latest_total, from_database.latest_max)
+    assert from_trend.latest_total > 0 and from_trend.latest_max == 45
+    auth.login(leader)
+    page = client.get(f"/organisations/{org.id}/").get_data(as_text=True)
+    assert f"{from_trend.latest_total} <span" in page and "av 45" in page
+    # the latest round's instrument is the current one the trend read: found in the session, not read again
+    assert statements_for(client, f"/organisations/{org.id}/") <= 9
