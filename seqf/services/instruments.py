@@ -9,6 +9,7 @@ one normalised shape (see ``areas_for_round``).
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -60,9 +61,13 @@ def find_version(slug: str, digest: str) -> Instrument | None:
 
 
 def _newest(slug: str) -> Instrument | None:
-    return db.session.scalar(
-        sa.select(Instrument).where(Instrument.slug == slug).order_by(Instrument.id.desc()).limit(1)
-    )
+    return db.session.scalar(_newest_query(), {"slug": slug})
+
+
+@functools.cache
+def _newest_query() -> sa.Select:
+    """Built once with the slug as a parameter: every page that shows an instrument asks it."""
+    return sa.select(Instrument).where(Instrument.slug == sa.bindparam("slug")).order_by(Instrument.id.desc()).limit(1)
 
 
 def _insert_if_new(defn: InstrumentDefinition, digest: str, source: str) -> bool:

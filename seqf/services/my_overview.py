@@ -139,9 +139,15 @@ def led_open_rounds(user: User) -> list[LedRound]:
 def reviews_in_progress(user: User) -> list[sa.Row]:
     """The first few unfinished reviews on the caller's list (``reviews.reviews_for`` decides which):
     the card's columns and the organisation's name, one statement."""
-    query = review_service.reviews_for(user, loads=()).where(Review.state.in_(UNFINISHED_REVIEWS))
-    return db.session.execute(
-        query.with_only_columns(Review.id, Review.kind, Review.state, Review.visit_starts_on, Review.visit_ends_on,
-                                Review.due_on, Organisation.name.label("organisation_name"))
-        .join(Organisation, Organisation.id == Review.organisation_id)
-        .limit(REVIEWS_SHOWN)).all()
+    return db.session.execute(_reviews_in_progress_query(permissions.oversees_network(user)),
+                              {"user_id": user.id}).all()
+
+
+@functools.cache
+def _reviews_in_progress_query(oversees_network: bool) -> sa.Select:
+    """Built once per kind of caller from ``reviews.reviews_for_bound``: building it took 0.5 ms."""
+    return (review_service.reviews_for_bound(oversees_network).where(Review.state.in_(UNFINISHED_REVIEWS))
+            .with_only_columns(Review.id, Review.kind, Review.state, Review.visit_starts_on, Review.visit_ends_on,
+                               Review.due_on, Organisation.name.label("organisation_name"))
+            .join(Organisation, Organisation.id == Review.organisation_id)
+            .limit(REVIEWS_SHOWN))
