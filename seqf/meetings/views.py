@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy.orm as so
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -31,9 +30,16 @@ from seqf.meetings.forms import (
     SeriesForm,
     UpdateForm,
 )
-from seqf.models import Goal, GoalState, Meeting, MeetingState, User
+from seqf.models import Goal, GoalState, Meeting, MeetingState
 from seqf.reports.meeting_pdf import meeting_filename, meeting_pdf
-from seqf.services import goal_open_tasks, goal_updates, meeting_calendar, meeting_people, plan_guards
+from seqf.services import (
+    goal_open_tasks,
+    goal_updates,
+    meeting_calendar,
+    meeting_page,
+    meeting_people,
+    plan_guards,
+)
 from seqf.services import meetings as service
 from seqf.services import tasks as task_service
 from seqf.services.errors import ServiceError
@@ -242,19 +248,17 @@ def _people_choices(people, blank: str | None = None) -> list[SelectChoice]:
 BLANK_PREFIX = "uGOALID"  # the blank progress-update form's prefix, replaced by ``u<goal id>`` per goal
 
 
-def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, attendees_form=None,
+def _meeting_page(meeting_id: int, status: int = 200, *, minutes_form=None, attendees_form=None,
                   goal_forms=None, conflict=None, approve_form=None, task_form=None):
     """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
     (``meeting_people``), not the whole organisation, and there is one "new task" form with a goal
-    selector instead of one per goal: the page's size and cost do not grow with the membership."""
+    selector instead of one per goal: the page's size and cost do not grow with the membership.
+    What it shows is read as a few rows in five statements in all (``seqf.services.meeting_page``)."""
+    meeting, previous = meeting_page.meeting_or_404(meeting_id, current_user)
     org_id = meeting.organisation_id
-    # eager loads: the statement count does not grow with the number of goals and tasks
-    goals = list(db.session.scalars(db.select(Goal).where(Goal.organisation_id == org_id,
-                                                          Goal.state == GoalState.active)
-                                    .options(so.joinedload(Goal.owner).lazyload(User.role_grants),
-                                             so.lazyload(Goal.recommendations))
-                                    .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)))
+    goals = meeting_page.active_goals(org_id)
     open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
+    people = meeting_people.people_of(meeting, current_user)
     # a goal's own form only when it was posted (and refused); the others share one blank form, which
     # the template renders once and gives each goal's prefix
     forms = dict(goal_forms or {})
@@ -264,17 +268,16 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
         wanted = request.args.get("task_goal", "")
         task_form.goal_id.data = int(wanted) if wanted.isdigit() else 0
     task_form.goal_id.choices = [SelectChoice(0, _("Choose a goal")), *(SelectChoice(g.id, g.title) for g in goals)]
-    people = meeting_people.assignee_choices(meeting, goals, current_user)
-    task_form.assignee_id.choices = _people_choices(people, _("Someone else (give the e-mail or name below)"))
+    task_form.assignee_id.choices = _people_choices(people.assignees,
+                                                    _("Someone else (give the e-mail or name below)"))
     if minutes_form is None:
         minutes_form = MinutesForm(formdata=None)
         minutes_form.markdown.data = meeting.minutes
         minutes_form.version.data = str(meeting.minutes_version)
     if attendees_form is None:
         attendees_form = AttendeesForm(formdata=None)
-        attendees_form.user_ids.data = [u.id for u in meeting.attendees]
-    attendees_form.user_ids.choices = _people_choices(meeting_people.attendees_among(meeting, people, current_user))
-    previous = service.previous_meeting(meeting)
+        attendees_form.user_ids.data = [u.id for u in people.attendees]
+    attendees_form.user_ids.choices = _people_choices(people.attendee_choices)
     agenda = meeting.agenda or {}
     by_goal = {g["id"]: g for g in agenda.get("goals", [])}
     runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
@@ -294,7 +297,7 @@ def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, att
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
-    return _meeting_page(plan_guards.meeting_or_404(meeting_id, current_user))
+    return _meeting_page(meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
@@ -304,7 +307,7 @@ def minutes(meeting_id: int):
     form = MinutesForm()
     if not form.validate_on_submit():
         form.form_errors.append(_("The form expired. Copy your text, reload the page and save again."))
-        return _meeting_page(meeting, 422, minutes_form=form)
+        return _meeting_page(meeting_id, 422, minutes_form=form)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     try:
         service.save_minutes(current_user, meeting, form.markdown.data or "", version)
@@ -314,14 +317,13 @@ def minutes(meeting_id: int):
         flash(exc.message, "error")
         form.form_errors.append(exc.message)
         form.version.data = str(exc.current_version)  # saving again keeps what was typed
-        return _meeting_page(meeting, 409, minutes_form=form,
+        return _meeting_page(meeting_id, 409, minutes_form=form,
                              conflict={"text": exc.current, "version": exc.current_version})
     except ServiceError as exc:
         status = _fail(form, exc)
         if "markdown" in exc.fields:
             form.markdown.errors = [exc.message]
-        meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-        return _meeting_page(meeting, status, minutes_form=form)
+        return _meeting_page(meeting_id, status, minutes_form=form)
     flash(_("The minutes are saved."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#minutes")
 
@@ -340,9 +342,8 @@ def attendees(meeting_id: int):
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#attendees")
         except ServiceError as exc:
             status = _fail(form, exc)
-            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, attendees_form=form)
-    return _meeting_page(meeting, 422, attendees_form=form)
+            return _meeting_page(meeting_id, status, attendees_form=form)
+    return _meeting_page(meeting_id, 422, attendees_form=form)
 
 
 def _goal_of(meeting: Meeting, goal_id: int) -> Goal:
@@ -367,9 +368,8 @@ def goal_update(meeting_id: int, goal_id: int):
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
         except ServiceError as exc:
             status = _fail(form, exc)
-            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, goal_forms={goal_id: form})
-    return _meeting_page(meeting, 422, goal_forms={goal_id: form})
+            return _meeting_page(meeting_id, status, goal_forms={goal_id: form})
+    return _meeting_page(meeting_id, 422, goal_forms={goal_id: form})
 
 
 def _add_task(meeting: Meeting, goal: Goal, form: MeetingTaskForm) -> None:
@@ -391,19 +391,18 @@ def task(meeting_id: int):
     meeting = plan_guards.meeting_or_404(meeting_id, current_user)
     form = MeetingTaskForm()
     if not form.validate_on_submit():
-        return _meeting_page(meeting, 422, task_form=form)
+        return _meeting_page(meeting_id, 422, task_form=form)
     goal = db.session.get(Goal, form.goal_id.data) if form.goal_id.data else None
     if goal is None or goal.organisation_id != meeting.organisation_id or goal.state != GoalState.active:
         form.goal_id.errors = [_("Choose one of the active goals.")]
         flash(_("Choose one of the active goals."), "error")
-        return _meeting_page(meeting, 422, task_form=form)
+        return _meeting_page(meeting_id, 422, task_form=form)
     try:
         _add_task(meeting, goal, form)
         db.session.commit()
     except ServiceError as exc:
         status = _fail(form, exc)
-        meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-        return _meeting_page(meeting, status, task_form=form)
+        return _meeting_page(meeting_id, status, task_form=form)
     flash(_("The task is added."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
 
@@ -425,9 +424,8 @@ def goal_task(meeting_id: int, goal_id: int):
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
         except ServiceError as exc:
             status = _fail(form, exc)
-            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, task_form=_unprefixed(form, goal.id))
-    return _meeting_page(meeting, 422, task_form=_unprefixed(form, goal.id))
+            return _meeting_page(meeting_id, status, task_form=_unprefixed(form, goal.id))
+    return _meeting_page(meeting_id, 422, task_form=_unprefixed(form, goal.id))
 
 
 def _unprefixed(form: MeetingTaskForm, goal_id: int) -> MeetingTaskForm:
