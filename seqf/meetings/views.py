@@ -10,6 +10,7 @@ run a meeting. Someone who may not read the organisation's plan gets 404.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -246,51 +247,87 @@ def _people_choices(people, blank: str | None = None) -> list[SelectChoice]:
 
 
 BLANK_PREFIX = "uGOALID"  # the blank progress-update form's prefix, replaced by ``u<goal id>`` per goal
+GOAL_PLACEHOLDER = 999999999  # a goal id in a link built once, replaced by each goal's id
 
 
-def _meeting_page(meeting_id: int, status: int = 200, *, minutes_form=None, attendees_form=None,
-                  goal_forms=None, conflict=None, approve_form=None, task_form=None):
-    """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
-    (``meeting_people``), not the whole organisation, and there is one "new task" form with a goal
-    selector instead of one per goal: the page's size and cost do not grow with the membership.
-    What it shows is read as a few rows in five statements in all (``seqf.services.meeting_page``)."""
-    meeting, previous = meeting_page.meeting_or_404(meeting_id, current_user)
-    org_id = meeting.organisation_id
-    goals = meeting_page.active_goals(org_id)
-    open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
-    people = meeting_people.people_of(meeting, current_user)
-    # a goal's own form only when it was posted (and refused); the others share one blank form, which
-    # the template renders once and gives each goal's prefix
-    forms = dict(goal_forms or {})
-    blank_update_form = UpdateForm(prefix=BLANK_PREFIX, formdata=None)
+class GoalLinks(NamedTuple):
+    update: str  # where a goal's progress update is posted
+    new_task: str  # the page with the goal chosen in the "new task" form
+
+
+def _per_goal(url: str, goal_ids: list[int]) -> dict[int, str]:
+    """``url``, built with ``GOAL_PLACEHOLDER`` as the goal id, for each goal: the last occurrence is the
+    goal's (the meeting's id comes first in the path)."""
+    head, _placeholder, tail = url.rpartition(str(GOAL_PLACEHOLDER))
+    return {goal_id: f"{head}{goal_id}{tail}" for goal_id in goal_ids}
+
+
+def _goal_links(meeting_id: int, goals) -> dict[int, GoalLinks]:
+    """The goal cards' links, built with ``url_for`` once per page rather than twice per goal."""
+    ids = [g.id for g in goals]
+    updates = _per_goal(url_for("meetings.goal_update", meeting_id=meeting_id, goal_id=GOAL_PLACEHOLDER), ids)
+    new_tasks = _per_goal(url_for("meetings.meeting", meeting_id=meeting_id, task_goal=GOAL_PLACEHOLDER), ids)
+    return {i: GoalLinks(updates[i], new_tasks[i]) for i in ids}
+
+
+def _task_form(task_form: MeetingTaskForm | None, goals, assignees) -> MeetingTaskForm:
+    """The one "new task" form: the goal from ``?task_goal=`` (the goal cards' links) unless posted."""
     if task_form is None:
         task_form = MeetingTaskForm(formdata=None)
         wanted = request.args.get("task_goal", "")
         task_form.goal_id.data = int(wanted) if wanted.isdigit() else 0
     task_form.goal_id.choices = [SelectChoice(0, _("Choose a goal")), *(SelectChoice(g.id, g.title) for g in goals)]
-    task_form.assignee_id.choices = _people_choices(people.assignees,
-                                                    _("Someone else (give the e-mail or name below)"))
+    task_form.assignee_id.choices = _people_choices(assignees, _("Someone else (give the e-mail or name below)"))
+    return task_form
+
+
+def _minutes_form(meeting: Meeting, minutes_form: MinutesForm | None) -> MinutesForm:
     if minutes_form is None:
         minutes_form = MinutesForm(formdata=None)
         minutes_form.markdown.data = meeting.minutes
         minutes_form.version.data = str(meeting.minutes_version)
+    return minutes_form
+
+
+def _attendees_form(people: meeting_people.MeetingPeople, attendees_form: AttendeesForm | None) -> AttendeesForm:
     if attendees_form is None:
         attendees_form = AttendeesForm(formdata=None)
         attendees_form.user_ids.data = [u.id for u in people.attendees]
     attendees_form.user_ids.choices = _people_choices(people.attendee_choices)
-    agenda = meeting.agenda or {}
-    by_goal = {g["id"]: g for g in agenda.get("goals", [])}
+    return attendees_form
+
+
+def _meeting_page(meeting_id: int, status: int = 200, *, minutes_form=None, attendees_form=None,
+                  goal_forms=None, conflict=None, task_form=None):
+    """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
+    (``meeting_people``), not the whole organisation, and there is one "new task" form with a goal
+    selector instead of one per goal: the page's size and cost do not grow with the membership.
+    What it shows is read as a few rows in five statements in all (``seqf.services.meeting_page``);
+    the forms are made only for those who run the meeting (nobody else sees them)."""
+    meeting, previous = meeting_page.meeting_or_404(meeting_id, current_user)
+    org_id = meeting.organisation_id
+    goals = meeting_page.active_goals(org_id)
+    open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
+    people = meeting_people.people_of(meeting, current_user)
     runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
+    run_forms = {}
+    if runs:
+        # a goal's own form only when it was posted (and refused); the others share one blank form, which
+        # the template renders once and gives each goal's prefix
+        run_forms = {"forms": dict(goal_forms or {}), "goal_links": _goal_links(meeting.id, goals),
+                     "blank_update_form": UpdateForm(prefix=BLANK_PREFIX, formdata=None),
+                     "task_form": _task_form(task_form, goals, people.assignees),
+                     "minutes_form": _minutes_form(meeting, minutes_form),
+                     "attendees_form": _attendees_form(people, attendees_form)}
+    agenda = meeting.agenda or {}
     return render_template(
         "meetings/meeting.html", organisation=meeting.series.organisation, meeting=meeting, series=meeting.series,
-        agenda=agenda, by_goal=by_goal, goals=goals, forms=forms, blank_update_form=blank_update_form,
-        blank_prefix=BLANK_PREFIX, task_form=task_form, minutes_form=minutes_form,
-        attendees_form=attendees_form, previous=previous, conflict=conflict, runs=runs,
-        approve_form=approve_form or ApproveForm(formdata=None),
+        agenda=agenda, by_goal={g["id"]: g for g in agenda.get("goals", [])}, goals=goals,
+        blank_prefix=BLANK_PREFIX, previous=previous, conflict=conflict, runs=runs, **run_forms,
         may_approve=(previous is not None and previous.state == MeetingState.open
                      and meeting.state == MeetingState.open
                      and plan_guards.can_lead_plan(current_user, org_id)),
-        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(),
+        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(), health_words=labels.health_words(),
     ), status
 
 
