@@ -26,7 +26,7 @@ from flask import g
 from flask_babel import gettext as _
 
 from seqf.extensions import db
-from seqf.models import Goal, GoalHealth, GoalState, Meeting, MeetingSeries, MemberRole, Membership, User
+from seqf.models import Goal, GoalHealth, GoalState, Meeting, MeetingSeries, MeetingState, MemberRole, Membership, User
 from seqf.services import plan_guards
 from seqf.services.errors import NotFound
 
@@ -48,9 +48,17 @@ class ActiveGoal(NamedTuple):
     owner: Person
 
 
+class PreviousMeeting(NamedTuple):
+    """The series' meeting before this one, as the page names it (a link, its day, whether approved)."""
+
+    id: int
+    held_on: dt.date
+    state: MeetingState
+
+
 class MeetingPage(NamedTuple):
     meeting: Meeting
-    previous: Meeting | None
+    previous: PreviousMeeting | None
 
 
 @functools.cache
@@ -63,7 +71,7 @@ def _meeting_query() -> sa.Select:
     latest_earlier = (sa.select(earlier.id)
                       .where(earlier.series_id == Meeting.series_id, earlier.planned_on < Meeting.planned_on)
                       .order_by(earlier.planned_on.desc()).limit(1).scalar_subquery())
-    return (sa.select(Meeting, Membership.role, previous)
+    return (sa.select(Meeting, Membership.role, previous.id, previous.held_on, previous.state)
             .join(Meeting.series).join(MeetingSeries.organisation)
             .outerjoin(Membership, sa.and_(Membership.organisation_id == Meeting.organisation_id,
                                            Membership.user_id == sa.bindparam("user_id")))
@@ -72,7 +80,7 @@ def _meeting_query() -> sa.Select:
             .options(so.contains_eager(Meeting.series).contains_eager(MeetingSeries.organisation),
                      so.contains_eager(Meeting.series).lazyload(MeetingSeries.participants),
                      so.contains_eager(Meeting.series).lazyload(MeetingSeries.changes),
-                     so.lazyload(Meeting.attendees), so.lazyload(previous.attendees)))
+                     so.lazyload(Meeting.attendees)))
 
 
 def _remember_role(user: User, organisation_id: int, role: MemberRole | None) -> None:
@@ -87,10 +95,11 @@ def meeting_or_404(meeting_id: int, user: User) -> MeetingPage:
     row = db.session.execute(_meeting_query(), {"meeting_id": meeting_id, "user_id": user.id}).one_or_none()
     if row is None:
         raise NotFound(_("No such meeting."))
-    meeting, role, previous = row
+    meeting, role, previous_id, previous_held_on, previous_state = row
     _remember_role(user, meeting.organisation_id, role)
     if not plan_guards.can_read_plan(user, meeting.organisation_id):
         raise NotFound(_("No such meeting."))
+    previous = PreviousMeeting(previous_id, previous_held_on, previous_state) if previous_id is not None else None
     return MeetingPage(meeting, previous)
 
 
