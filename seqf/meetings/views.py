@@ -314,12 +314,11 @@ def _meeting_page(meeting_id: int, status: int = 200, *, minutes_form=None, atte
     """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
     (``meeting_people``), not the whole organisation, and there is one "new task" form with a goal
     selector instead of one per goal: the page's size and cost do not grow with the membership.
-    What it shows is read as a few rows in five statements in all (``seqf.services.meeting_page``);
+    What it shows is read as a few rows in four statements in all (``seqf.services.meeting_page``);
     the forms are made only for those who run the meeting (nobody else sees them)."""
     meeting, previous = meeting_page.meeting_or_404(meeting_id, current_user)
     org_id = meeting.organisation_id
-    goals = meeting_page.active_goals(org_id)
-    open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
+    goals, open_tasks, more_tasks = goal_open_tasks.active_goals(org_id)
     people = meeting_people.people_of(meeting, current_user)
     runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
     run_forms = {}

@@ -5,9 +5,9 @@ The page reads, whatever the size of the organisation and its plan:
 
 - the meeting with its series, its organisation, the caller's role in the organisation and the
   previous meeting of the series, in one statement (``meeting_or_404``);
-- the organisation's active goals with their owners' names, as columns (``active_goals``);
-- the meeting's people in one statement (``seqf.services.meeting_people.people_of``);
-- the goals' first open tasks in one statement (``seqf.services.goal_open_tasks``).
+- the organisation's active goals with their owners and first open tasks, as columns, in one
+  statement (``seqf.services.goal_open_tasks``);
+- the meeting's people in one statement (``seqf.services.meeting_people.people_of``).
 
 The statements have a fixed shape and are built once per process with bound parameters: building a
 statement and its cache key cost more than running it. The rule of who may read a meeting stays
@@ -26,26 +26,9 @@ from flask import g
 from flask_babel import gettext as _
 
 from seqf.extensions import db
-from seqf.models import Goal, GoalHealth, GoalState, Meeting, MeetingSeries, MeetingState, MemberRole, Membership, User
+from seqf.models import Meeting, MeetingSeries, MeetingState, MemberRole, Membership, User
 from seqf.services import plan_guards
 from seqf.services.errors import NotFound
-
-
-class Person(NamedTuple):
-    id: int
-    name: str
-
-
-class ActiveGoal(NamedTuple):
-    """An active goal as the meeting page shows it (a card, a menu entry, a choice in the task form)."""
-
-    id: int
-    title: str
-    health: GoalHealth
-    due_on: dt.date | None
-    owner_id: int
-    deputy_id: int | None
-    owner: Person
 
 
 class PreviousMeeting(NamedTuple):
@@ -101,18 +84,3 @@ def meeting_or_404(meeting_id: int, user: User) -> MeetingPage:
         raise NotFound(_("No such meeting."))
     previous = PreviousMeeting(previous_id, previous_held_on, previous_state) if previous_id is not None else None
     return MeetingPage(meeting, previous)
-
-
-@functools.cache
-def _active_goals_query() -> sa.Select:
-    return (sa.select(Goal.id, Goal.title, Goal.health, Goal.due_on, Goal.owner_id, Goal.deputy_id,
-                      User.name.label("owner_name"))
-            .join(User, User.id == Goal.owner_id)
-            .where(Goal.organisation_id == sa.bindparam("organisation_id"), Goal.state == GoalState.active)
-            .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id))
-
-
-def active_goals(organisation_id: int) -> list[ActiveGoal]:
-    """The organisation's active goals, soonest due first (undated last), with their owners' names."""
-    return [ActiveGoal(r.id, r.title, r.health, r.due_on, r.owner_id, r.deputy_id, Person(r.owner_id, r.owner_name))
-            for r in db.session.execute(_active_goals_query(), {"organisation_id": organisation_id})]
