@@ -33,7 +33,8 @@ class KeptPicker:
             return self.widget(field, **kwargs)
         material = repr((self.name, field.id, field.name, sorted(kwargs.items()),
                          sorted(vars(field.flags).items()), sorted((field.render_kw or {}).items()),
-                         [(c.value, str(c.label), c.selected, sorted((c.render_kw or {}).items()))
+                         [(c.value, type(c.label).__name__, str(c.label), c.selected,  # Markup is not escaped
+                           sorted((c.render_kw or {}).items()))
                           for c in field.iter_choices()]))
         html = _PICKERS.get(material, lambda: str(self.widget(field, **kwargs)).encode("utf-8"))
         return Markup(html.decode("utf-8"))
