@@ -323,8 +323,8 @@ def _meeting_page(meeting_id: int, status: int = 200, *, minutes_form=None, atte
     runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
     run_forms = {}
     if runs:
-        # a goal's own form only when it was posted (and refused); the others share one blank form, which
-        # the template renders once and gives each goal's prefix
+        # a goal's own form only when it was posted (and refused); the others share the blank fields,
+        # rendered once per language, which the template gives each goal's prefix
         run_forms = {"forms": dict(goal_forms or {}), "goal_links": _goal_links(meeting.id, goals),
                      "blank_fields": _blank_update_fields(str(get_locale())),
                      "task_form": _task_form(task_form, goals, people.assignees),
