@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+
+from seqf.i18n import date_text
 
 HEALTH = {"on_track": _l("On track"), "at_risk": _l("At risk"), "off_track": _l("Off track")}
 CHANGES = {
@@ -22,6 +23,12 @@ def health_label(code: str | None) -> str:
     return str(HEALTH.get(code or "", code or ""))
 
 
+def health_words() -> dict[str, str]:
+    """Every health's word in the reader's language, for a page that shows one per goal: translated
+    once per page instead of once per goal."""
+    return {code: str(word) for code, word in HEALTH.items()}
+
+
 def change_label(code: str) -> str:
     return str(CHANGES.get(code, code))
 
@@ -31,11 +38,13 @@ def coming_label(code: str) -> str:
 
 
 def day(value: str | None) -> str:
-    """An ISO date or timestamp from the stored agenda, as a date in the reader's language."""
+    """An ISO date or timestamp from the stored agenda, as a date in the reader's language (formatted
+    by ``seqf.i18n.date_text``, which keeps each text per value, format, locale and time zone: an
+    agenda names the same few days again and again)."""
     if not value:
         return ""
     try:
-        return format_date(dt.date.fromisoformat(str(value)[:10]), "medium")
+        return date_text(dt.date.fromisoformat(str(value)[:10]), "medium")
     except ValueError:
         return str(value)
 

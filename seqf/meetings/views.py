@@ -10,12 +10,15 @@ run a meeting. Someone who may not read the organisation's plan gets 404.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import NamedTuple
 
-import sqlalchemy.orm as so
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, get_template_attribute, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from seqf import clock, workflow
@@ -31,9 +34,16 @@ from seqf.meetings.forms import (
     SeriesForm,
     UpdateForm,
 )
-from seqf.models import Goal, GoalState, Meeting, MeetingState, User
+from seqf.models import Goal, GoalState, Meeting, MeetingState
 from seqf.reports.meeting_pdf import meeting_filename, meeting_pdf
-from seqf.services import goal_open_tasks, goal_updates, meeting_calendar, meeting_people, plan_guards
+from seqf.services import (
+    goal_open_tasks,
+    goal_updates,
+    meeting_calendar,
+    meeting_page,
+    meeting_people,
+    plan_guards,
+)
 from seqf.services import meetings as service
 from seqf.services import tasks as task_service
 from seqf.services.errors import ServiceError
@@ -240,61 +250,102 @@ def _people_choices(people, blank: str | None = None) -> list[SelectChoice]:
 
 
 BLANK_PREFIX = "uGOALID"  # the blank progress-update form's prefix, replaced by ``u<goal id>`` per goal
+GOAL_PLACEHOLDER = 999999999  # a goal id in a link built once, replaced by each goal's id
 
 
-def _meeting_page(meeting: Meeting, status: int = 200, *, minutes_form=None, attendees_form=None,
-                  goal_forms=None, conflict=None, approve_form=None, task_form=None):
-    """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
-    (``meeting_people``), not the whole organisation, and there is one "new task" form with a goal
-    selector instead of one per goal: the page's size and cost do not grow with the membership."""
-    org_id = meeting.organisation_id
-    # eager loads: the statement count does not grow with the number of goals and tasks
-    goals = list(db.session.scalars(db.select(Goal).where(Goal.organisation_id == org_id,
-                                                          Goal.state == GoalState.active)
-                                    .options(so.joinedload(Goal.owner).lazyload(User.role_grants),
-                                             so.lazyload(Goal.recommendations))
-                                    .order_by(Goal.due_on.is_(None), Goal.due_on, Goal.id)))
-    open_tasks, more_tasks = goal_open_tasks.first_open(g.id for g in goals)
-    # a goal's own form only when it was posted (and refused); the others share one blank form, which
-    # the template renders once and gives each goal's prefix
-    forms = dict(goal_forms or {})
-    blank_update_form = UpdateForm(prefix=BLANK_PREFIX, formdata=None)
+class GoalLinks(NamedTuple):
+    update: str  # where a goal's progress update is posted
+    new_task: str  # the page with the goal chosen in the "new task" form
+
+
+def _per_goal(url: str, goal_ids: list[int]) -> dict[int, str]:
+    """``url``, built with ``GOAL_PLACEHOLDER`` as the goal id, for each goal: the last occurrence is the
+    goal's (the meeting's id comes first in the path)."""
+    head, _placeholder, tail = url.rpartition(str(GOAL_PLACEHOLDER))
+    return {goal_id: f"{head}{goal_id}{tail}" for goal_id in goal_ids}
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_update_fields(locale: str) -> Markup:
+    """The progress-update fields of a goal whose form was not posted, with ``BLANK_PREFIX``: labels
+    and choices only, no data and no CSRF token, so the HTML is a pure function of the language and is
+    rendered once per language and process (WTForms spent more on these fields than on the rest)."""
+    update_fields = get_template_attribute("meetings/_update_fields.html", "update_fields")
+    return Markup(update_fields(UpdateForm(prefix=BLANK_PREFIX, formdata=None, meta={"csrf": False})))
+
+
+def _goal_links(meeting_id: int, goals) -> dict[int, GoalLinks]:
+    """The goal cards' links, built with ``url_for`` once per page rather than twice per goal."""
+    ids = [g.id for g in goals]
+    updates = _per_goal(url_for("meetings.goal_update", meeting_id=meeting_id, goal_id=GOAL_PLACEHOLDER), ids)
+    new_tasks = _per_goal(url_for("meetings.meeting", meeting_id=meeting_id, task_goal=GOAL_PLACEHOLDER), ids)
+    return {i: GoalLinks(updates[i], new_tasks[i]) for i in ids}
+
+
+def _task_form(task_form: MeetingTaskForm | None, goals, assignees) -> MeetingTaskForm:
+    """The one "new task" form: the goal from ``?task_goal=`` (the goal cards' links) unless posted."""
     if task_form is None:
         task_form = MeetingTaskForm(formdata=None)
         wanted = request.args.get("task_goal", "")
         task_form.goal_id.data = int(wanted) if wanted.isdigit() else 0
     task_form.goal_id.choices = [SelectChoice(0, _("Choose a goal")), *(SelectChoice(g.id, g.title) for g in goals)]
-    people = meeting_people.assignee_choices(meeting, goals, current_user)
-    task_form.assignee_id.choices = _people_choices(people, _("Someone else (give the e-mail or name below)"))
+    task_form.assignee_id.choices = _people_choices(assignees, _("Someone else (give the e-mail or name below)"))
+    return task_form
+
+
+def _minutes_form(meeting: Meeting, minutes_form: MinutesForm | None) -> MinutesForm:
     if minutes_form is None:
         minutes_form = MinutesForm(formdata=None)
         minutes_form.markdown.data = meeting.minutes
         minutes_form.version.data = str(meeting.minutes_version)
+    return minutes_form
+
+
+def _attendees_form(people: meeting_people.MeetingPeople, attendees_form: AttendeesForm | None) -> AttendeesForm:
     if attendees_form is None:
         attendees_form = AttendeesForm(formdata=None)
-        attendees_form.user_ids.data = [u.id for u in meeting.attendees]
-    attendees_form.user_ids.choices = _people_choices(meeting_people.attendees_among(meeting, people, current_user))
-    previous = service.previous_meeting(meeting)
-    agenda = meeting.agenda or {}
-    by_goal = {g["id"]: g for g in agenda.get("goals", [])}
+        attendees_form.user_ids.data = [u.id for u in people.attendees]
+    attendees_form.user_ids.choices = _people_choices(people.attendee_choices)
+    return attendees_form
+
+
+def _meeting_page(meeting_id: int, status: int = 200, *, minutes_form=None, attendees_form=None,
+                  goal_forms=None, conflict=None, task_form=None):
+    """The shared-screen meeting page. Its pickers offer the people who matter for the meeting
+    (``meeting_people``), not the whole organisation, and there is one "new task" form with a goal
+    selector instead of one per goal: the page's size and cost do not grow with the membership.
+    What it shows is read as a few rows in four statements in all (``seqf.services.meeting_page``);
+    the forms are made only for those who run the meeting (nobody else sees them)."""
+    meeting, previous = meeting_page.meeting_or_404(meeting_id, current_user)
+    org_id = meeting.organisation_id
+    goals, open_tasks, more_tasks = goal_open_tasks.active_goals(org_id)
+    people = meeting_people.people_of(meeting, current_user)
     runs = workflow.allowed("meeting", meeting, "write_minutes", current_user)
+    run_forms = {}
+    if runs:
+        # a goal's own form only when it was posted (and refused); the others share the blank fields,
+        # rendered once per language, which the template gives each goal's prefix
+        run_forms = {"forms": dict(goal_forms or {}), "goal_links": _goal_links(meeting.id, goals),
+                     "blank_fields": _blank_update_fields(str(get_locale())),
+                     "task_form": _task_form(task_form, goals, people.assignees),
+                     "minutes_form": _minutes_form(meeting, minutes_form),
+                     "attendees_form": _attendees_form(people, attendees_form)}
+    agenda = meeting.agenda or {}
     return render_template(
         "meetings/meeting.html", organisation=meeting.series.organisation, meeting=meeting, series=meeting.series,
-        agenda=agenda, by_goal=by_goal, goals=goals, forms=forms, blank_update_form=blank_update_form,
-        blank_prefix=BLANK_PREFIX, task_form=task_form, minutes_form=minutes_form,
-        attendees_form=attendees_form, previous=previous, conflict=conflict, runs=runs,
-        approve_form=approve_form or ApproveForm(formdata=None),
+        agenda=agenda, by_goal={g["id"]: g for g in agenda.get("goals", [])}, goals=goals,
+        blank_prefix=BLANK_PREFIX, previous=previous, conflict=conflict, runs=runs, **run_forms,
         may_approve=(previous is not None and previous.state == MeetingState.open
                      and meeting.state == MeetingState.open
                      and plan_guards.can_lead_plan(current_user, org_id)),
-        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(),
+        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(), health_words=labels.health_words(),
     ), status
 
 
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
-    return _meeting_page(plan_guards.meeting_or_404(meeting_id, current_user))
+    return _meeting_page(meeting_id)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes", methods=["POST"])
@@ -304,7 +355,7 @@ def minutes(meeting_id: int):
     form = MinutesForm()
     if not form.validate_on_submit():
         form.form_errors.append(_("The form expired. Copy your text, reload the page and save again."))
-        return _meeting_page(meeting, 422, minutes_form=form)
+        return _meeting_page(meeting_id, 422, minutes_form=form)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     try:
         service.save_minutes(current_user, meeting, form.markdown.data or "", version)
@@ -314,14 +365,13 @@ def minutes(meeting_id: int):
         flash(exc.message, "error")
         form.form_errors.append(exc.message)
         form.version.data = str(exc.current_version)  # saving again keeps what was typed
-        return _meeting_page(meeting, 409, minutes_form=form,
+        return _meeting_page(meeting_id, 409, minutes_form=form,
                              conflict={"text": exc.current, "version": exc.current_version})
     except ServiceError as exc:
         status = _fail(form, exc)
         if "markdown" in exc.fields:
             form.markdown.errors = [exc.message]
-        meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-        return _meeting_page(meeting, status, minutes_form=form)
+        return _meeting_page(meeting_id, status, minutes_form=form)
     flash(_("The minutes are saved."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#minutes")
 
@@ -340,9 +390,8 @@ def attendees(meeting_id: int):
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + "#attendees")
         except ServiceError as exc:
             status = _fail(form, exc)
-            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, attendees_form=form)
-    return _meeting_page(meeting, 422, attendees_form=form)
+            return _meeting_page(meeting_id, status, attendees_form=form)
+    return _meeting_page(meeting_id, 422, attendees_form=form)
 
 
 def _goal_of(meeting: Meeting, goal_id: int) -> Goal:
@@ -367,9 +416,8 @@ def goal_update(meeting_id: int, goal_id: int):
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
         except ServiceError as exc:
             status = _fail(form, exc)
-            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, goal_forms={goal_id: form})
-    return _meeting_page(meeting, 422, goal_forms={goal_id: form})
+            return _meeting_page(meeting_id, status, goal_forms={goal_id: form})
+    return _meeting_page(meeting_id, 422, goal_forms={goal_id: form})
 
 
 def _add_task(meeting: Meeting, goal: Goal, form: MeetingTaskForm) -> None:
@@ -391,19 +439,18 @@ def task(meeting_id: int):
     meeting = plan_guards.meeting_or_404(meeting_id, current_user)
     form = MeetingTaskForm()
     if not form.validate_on_submit():
-        return _meeting_page(meeting, 422, task_form=form)
+        return _meeting_page(meeting_id, 422, task_form=form)
     goal = db.session.get(Goal, form.goal_id.data) if form.goal_id.data else None
     if goal is None or goal.organisation_id != meeting.organisation_id or goal.state != GoalState.active:
         form.goal_id.errors = [_("Choose one of the active goals.")]
         flash(_("Choose one of the active goals."), "error")
-        return _meeting_page(meeting, 422, task_form=form)
+        return _meeting_page(meeting_id, 422, task_form=form)
     try:
         _add_task(meeting, goal, form)
         db.session.commit()
     except ServiceError as exc:
         status = _fail(form, exc)
-        meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-        return _meeting_page(meeting, status, task_form=form)
+        return _meeting_page(meeting_id, status, task_form=form)
     flash(_("The task is added."), "success")
     return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
 
@@ -425,9 +472,8 @@ def goal_task(meeting_id: int, goal_id: int):
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id) + f"#goal-{goal.id}")
         except ServiceError as exc:
             status = _fail(form, exc)
-            meeting = plan_guards.meeting_or_404(meeting_id, current_user)
-            return _meeting_page(meeting, status, task_form=_unprefixed(form, goal.id))
-    return _meeting_page(meeting, 422, task_form=_unprefixed(form, goal.id))
+            return _meeting_page(meeting_id, status, task_form=_unprefixed(form, goal.id))
+    return _meeting_page(meeting_id, 422, task_form=_unprefixed(form, goal.id))
 
 
 def _unprefixed(form: MeetingTaskForm, goal_id: int) -> MeetingTaskForm:

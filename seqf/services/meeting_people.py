@@ -10,14 +10,18 @@ assignees must be active members (``meetings.set_attendees``, ``tasks.create_tas
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from seqf.extensions import db
-from seqf.models import Goal, Meeting, Membership, User
+from seqf.models import Goal, GoalState, Meeting, Membership, User
+from seqf.models.plans import meeting_attendees, series_participants
 from seqf.services.errors import RuleViolation
 
 
@@ -36,25 +40,58 @@ def members_among(organisation_id: int, user_ids: Iterable[int]) -> list[User]:
     return _active_members(organisation_id, user_ids)
 
 
-def attendee_choices(meeting: Meeting, actor: User) -> list[User]:
-    """Series participants, recorded attendees and the actor (if members): at most a meeting's worth."""
-    ids = {u.id for u in meeting.series.participants} | {u.id for u in meeting.attendees} | {actor.id}
-    return _active_members(meeting.organisation_id, ids)
+class MeetingPerson(NamedTuple):
+    """Someone who matters for the meeting: a series participant, a recorded attendee, an active goal's
+    owner or deputy, or the person at the screen. ``pickable``: an active member of the organisation,
+    so offered in the pickers (the services accept only those)."""
+
+    user: User
+    pickable: bool
+    participant: bool
+    attendee: bool
 
 
-def attendees_among(meeting: Meeting, people: list[User], actor: User) -> list[User]:
-    """``attendee_choices`` taken from ``people`` (the assignee choices, a superset): no statement."""
-    ids = {u.id for u in meeting.series.participants} | {u.id for u in meeting.attendees} | {actor.id}
-    return [u for u in people if u.id in ids]
+class MeetingPeople(NamedTuple):
+    participants: list[User]  # the series' participants, by name
+    attendees: list[User]  # the recorded attendees, by name
+    assignees: list[User]  # the task form's choices
+    attendee_choices: list[User]  # the attendance checkboxes: participants, attendees and the actor
 
 
-def assignee_choices(meeting: Meeting, goals: Iterable[Goal], actor: User) -> list[User]:
-    """Who a task is usually given to in a meeting: the series' participants and attendees, the goals'
-    owners and deputies, and the actor. Anyone else is named in the "someone else" field."""
-    ids = {u.id for u in meeting.series.participants} | {u.id for u in meeting.attendees} | {actor.id}
-    for goal in goals:
-        ids |= {goal.owner_id, goal.deputy_id}
-    return _active_members(meeting.organisation_id, ids)
+@functools.cache
+def _people_query() -> sa.Select:
+    """Everyone who matters for one meeting, with what they are to it, by name: one statement built
+    once, whatever the size of the organisation."""
+    participants = sa.select(series_participants.c.user_id).where(
+        series_participants.c.series_id == sa.bindparam("series_id"))
+    attendees = sa.select(meeting_attendees.c.user_id).where(
+        meeting_attendees.c.meeting_id == sa.bindparam("meeting_id"))
+    active_goal = sa.and_(Goal.organisation_id == sa.bindparam("organisation_id"), Goal.state == GoalState.active)
+    candidates = sa.union(participants, attendees, sa.select(Goal.owner_id).where(active_goal),
+                          sa.select(Goal.deputy_id).where(active_goal, Goal.deputy_id.is_not(None)),
+                          sa.select(sa.bindparam("actor_id", type_=sa.Integer)))
+    member = sa.exists().where(Membership.user_id == User.id,
+                               Membership.organisation_id == sa.bindparam("organisation_id"))
+    return (sa.select(User, sa.and_(User.active.is_(True), member).label("pickable"),
+                      User.id.in_(participants).label("participant"), User.id.in_(attendees).label("attendee"))
+            .where(User.id.in_(candidates)).order_by(User.name, User.id))
+
+
+def people_of(meeting: Meeting, actor: User) -> MeetingPeople:
+    """The meeting's people (see ``MeetingPerson``): the pickers offer them, and anyone else is named
+    by e-mail or full name. Also the series' participants and the attendees, which the meeting's
+    relationships are given (``set_committed_value``, as a loader would) so that the workflow's role
+    check and the page read them without a statement of their own."""
+    rows = [MeetingPerson(*r) for r in db.session.execute(_people_query(), {
+        "series_id": meeting.series_id, "meeting_id": meeting.id, "organisation_id": meeting.organisation_id,
+        "actor_id": actor.id})]
+    participants = [p.user for p in rows if p.participant]
+    attendees = [p.user for p in rows if p.attendee]
+    set_committed_value(meeting.series, "participants", participants)
+    set_committed_value(meeting, "attendees", attendees)
+    assignees = [p.user for p in rows if p.pickable]
+    attendee_choices = [p.user for p in rows if p.pickable and (p.participant or p.attendee or p.user.id == actor.id)]
+    return MeetingPeople(participants, attendees, assignees, attendee_choices)
 
 
 def find_member(organisation_id: int, text: str, field: str) -> User:

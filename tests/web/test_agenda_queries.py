@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from seqf import clock
 from seqf.extensions import db
-from seqf.models import Absence, GoalHealth, GoalUpdate, Task, TaskState
+from seqf.models import Absence, GoalHealth, GoalUpdate, Meeting, Task, TaskState
 from seqf.services import agenda
 from tests.web.meeting_helpers import add_series, open_on
 from tests.web.plan_helpers import add_goal, plan_cast
@@ -85,4 +85,11 @@ def test_statement_counts_do_not_grow_with_the_plan(client, auth, cast, make_use
     assert crowd[0].name not in page  # the pickers offer the meeting's people, not every member
     assert small[0] > 3 and small[1] > 3
     assert large == small, (small, large)
-    assert len(agenda.build(meeting)["goals"]) == 6
+    meeting_id = meeting.id
+    db.session.remove()  # nothing loaded before the request, as in a worker
+    with counting() as fresh:
+        assert client.get(f"/meetings/{meeting_id}").status_code == 200
+    # the session; the meeting with its series, the caller's role and the previous meeting; the goals
+    # with their first open tasks; the meeting's people
+    assert len(fresh) <= 4, "\n".join(s[:100] for s in fresh)
+    assert len(agenda.build(db.session.get(Meeting, meeting_id))["goals"]) == 6

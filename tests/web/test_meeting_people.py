@@ -132,3 +132,38 @@ def test_a_goal_card_lists_its_first_open_tasks_and_links_to_the_rest(client, au
     card = text[text.index(f'id="goal-{goal.id}"'):text.index('id="rest"')]
     assert "Oppgave 07" in card and "Oppgave 08" not in card  # soonest due first, eight shown
     assert f"/goals/{goal.id}" in card
+
+
+def test_a_kept_picker_writes_what_wtforms_writes_for_exactly_its_choices(app):
+    """The pickers' HTML is kept per everything it shows: the same bytes as WTForms' own widget, and
+    another selection, name, label or attribute is another entry."""
+    from wtforms import widgets
+    from wtforms.fields.choices import SelectChoice
+
+    from seqf.meetings.forms import AttendeesForm, MeetingTaskForm
+
+    with app.test_request_context("/"):
+        def task_form(assignee: int, name: str) -> MeetingTaskForm:
+            form = MeetingTaskForm(formdata=None, meta={"csrf": False})
+            form.assignee_id.choices = [SelectChoice(0, "Someone else"), SelectChoice(7, name),
+                                        SelectChoice(9, "Per <Ås>")]
+            form.assignee_id.data = assignee
+            return form
+
+        def plain(field, **kwargs) -> str:
+            return str(widgets.Select()(field, **kwargs))
+
+        for assignee, name in [(7, "Kari Nordmann"), (9, "Kari Nordmann"), (7, "Kari Nordmann"), (7, "Ola")]:
+            field = task_form(assignee, name).assignee_id
+            assert str(field(class_="input")) == plain(field, class_="input")
+            assert str(field(class_="input", aria_invalid="true")) == plain(field, class_="input", aria_invalid="true")
+        assert 'selected value="9"' in str(task_form(9, "Kari").assignee_id(class_="input"))
+        assert "Per &lt;Ås&gt;" in str(task_form(7, "Kari").assignee_id(class_="input"))
+
+        attendees = AttendeesForm(formdata=None, meta={"csrf": False})
+        attendees.user_ids.choices = [SelectChoice(7, "Kari"), SelectChoice(9, "Ola")]
+        for ticked in ([7], [9], [7, 9], []):
+            attendees.user_ids.data = ticked
+            expected = str(widgets.ListWidget(prefix_label=False)(attendees.user_ids, class_="checkbox-list"))
+            assert str(attendees.user_ids(class_="checkbox-list")) == expected
+            assert expected.count("checked") == len(ticked)

@@ -102,6 +102,17 @@ def test_opening_a_meeting_from_the_series_and_running_it(client, auth, cast):
                                f"u{goal.id}-note": "NAV svarer sent"})
     assert update.status_code == 302
     assert db.session.scalar(db.select(GoalUpdate).where(GoalUpdate.meeting_id == meeting.id)).note == "NAV svarer sent"
+    other = add_goal(cast, "Færre avbrudd")
+    refused = client.post(f"/meetings/{meeting.id}/goals/{goal.id}/update",
+                          data={f"u{goal.id}-csrf_token": token, f"u{goal.id}-health": "elsewhere",
+                                f"u{goal.id}-note": "Skrevet i møtet"})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    # the refused goal keeps what was typed, with the error; the other goal shows the blank fields
+    assert "Skrevet i møtet</textarea>" in text
+    assert "field--error" in text.split(f'id="goal-{other.id}"')[0].split(f'id="goal-{goal.id}"')[1]
+    blank = text.split(f'id="goal-{other.id}"')[1].split("</article>")[0]
+    assert f'name="u{other.id}-health"' in blank and "field--error" not in blank and "uGOALID" not in text
     task = client.post(f"/meetings/{meeting.id}/goals/{goal.id}/tasks",
                        data={f"t{goal.id}-csrf_token": token, f"t{goal.id}-title": "Ring NAV",
                              f"t{goal.id}-assignee_id": str(cast.staff[1].id), f"t{goal.id}-due_on": "2027-03-10"})
