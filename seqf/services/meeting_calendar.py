@@ -6,14 +6,14 @@ the next meeting", the dashboard's "next meeting", the digest and the calendar f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from seqf import clock, meeting_dates
 from seqf.extensions import db
-from seqf.models import MeetingSeries
+from seqf.models import MeetingChange, MeetingSeries
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,51 @@ def upcoming(series: MeetingSeries, count: int = 6, today: dt.date | None = None
             if series.ends_on is None or o.planned_on <= series.ends_on]
 
 
-def next_meeting(organisation_id: int, today: dt.date | None = None) -> SeriesOccurrence | None:
-    """The organisation's next meeting of any series (today's included). The series are read with their
-    moved and cancelled dates, without their participants (an eager default the dates do not need)."""
-    series_list = db.session.scalars(
-        sa.select(MeetingSeries).where(MeetingSeries.organisation_id == organisation_id)
-        .options(so.lazyload(MeetingSeries.participants)))
-    found = [o for s in series_list for o in upcoming(s, 1, today)]
-    return min(found, key=lambda o: (o.held_on, o.series.id)) if found else None
+@dataclass(frozen=True)
+class NextMeeting:
+    """The organisation's next meeting: its series' title, the planned date and the day it is held."""
+
+    title: str
+    planned_on: dt.date
+    held_on: dt.date
+
+    @property
+    def moved(self) -> bool:
+        return self.planned_on != self.held_on
+
+
+@functools.cache
+def _meeting_dates_query() -> sa.Select:
+    """Every series' dates with its moved and cancelled occurrences, built once with the organisation
+    as a parameter (the front page and the digest ask it)."""
+    return (sa.select(MeetingSeries.id, MeetingSeries.title, MeetingSeries.first_on, MeetingSeries.interval_days,
+                      MeetingSeries.ends_on, MeetingChange.planned_on, MeetingChange.moved_to,
+                      MeetingChange.cancelled)
+            .outerjoin(MeetingChange, MeetingChange.series_id == MeetingSeries.id)
+            .where(MeetingSeries.organisation_id == sa.bindparam("organisation_id"))
+            .order_by(MeetingSeries.id, MeetingChange.id))
+
+
+def next_meeting(organisation_id: int, today: dt.date | None = None) -> NextMeeting | None:
+    """The organisation's next meeting of any series (today's included; the earliest, then the
+    oldest series), from one statement of the series' dates and their moved and cancelled
+    occurrences: no series objects, no participants."""
+    today = today or clock.today()
+    series: dict[int, tuple[sa.Row, dict[dt.date, dt.date], set[dt.date]]] = {}
+    for row in db.session.execute(_meeting_dates_query(), {"organisation_id": organisation_id}):
+        _first, moved, cancelled = series.setdefault(row.id, (row, {}, set()))
+        if row.cancelled:
+            cancelled.add(row.planned_on)
+        elif row.moved_to is not None:
+            moved[row.planned_on] = row.moved_to
+    found = []
+    for row, moved, cancelled in series.values():
+        for occurrence in meeting_dates.upcoming(row.first_on, row.interval_days, today, 1, moved=moved,
+                                                 cancelled=frozenset(cancelled)):
+            if row.ends_on is None or occurrence.planned_on <= row.ends_on:
+                found.append((occurrence.held_on, row.id, NextMeeting(row.title, occurrence.planned_on,
+                                                                      occurrence.held_on)))
+    return min(found, key=lambda item: item[:2])[2] if found else None
 
 
 def next_after(series: MeetingSeries, day: dt.date) -> SeriesOccurrence | None:

@@ -4,10 +4,11 @@ meeting, the goals with their health, overdue tasks and the trend of the area sc
 For members (the page's plan part is shown to members only). A fixed number of statements whatever
 the size of the plan: goals (one, owners' and deputies' names and the owner's absence joined),
 overdue tasks (one: first rows and the total), the meeting series with their moved and cancelled
-dates (one), trend (``seqf.services.trend``); the certificate comes with the page's one-row figures
-(``seqf.services.overview``). Everything is read as rows of the shown columns, not as ORM objects
-with their people: the page only prints them. The statements have a fixed shape and are built once
-per process with bound parameters: building a statement and its cache key costs more than running it.
+dates (one: ``meeting_calendar.next_meeting``), trend (``seqf.services.trend``); the certificate
+comes with the page's one-row figures (``seqf.services.overview``). Everything is read as rows of
+the shown columns, not as ORM objects with their people: the page only prints them. The statements
+have a fixed shape and are built once per process with bound parameters: building a statement and
+its cache key costs more than running it.
 """
 
 from __future__ import annotations
@@ -19,20 +20,18 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from seqf import clock, meeting_dates
+from seqf import clock
 from seqf.extensions import db
 from seqf.models import (
     Absence,
     Goal,
     GoalState,
-    MeetingChange,
-    MeetingSeries,
     Organisation,
     Task,
     TaskState,
     User,
 )
-from seqf.services import certification, plan_guards
+from seqf.services import certification, meeting_calendar, plan_guards
 from seqf.services import instruments as instrument_service
 from seqf.services import trend as trend_service
 from seqf.services.overview import CertificateGlance, OrganisationStatus, organisation_status
@@ -41,25 +40,12 @@ OVERDUE_SHOWN = 8
 TREND_POINTS = 4
 
 
-@dataclass(frozen=True)
-class NextMeeting:
-    """The organisation's next meeting: its series' title, the planned date and the day it is held."""
-
-    title: str
-    planned_on: dt.date
-    held_on: dt.date
-
-    @property
-    def moved(self) -> bool:
-        return self.planned_on != self.held_on
-
-
 @dataclass
 class Dashboard:
     certificate: CertificateGlance | None
     certificate_state: str | None
     days_left: int | None
-    next_meeting: NextMeeting | None
+    next_meeting: meeting_calendar.NextMeeting | None
     goals: list[sa.Row]  # see active_goals
     overdue: list[sa.Row]  # see overdue_tasks
     overdue_count: int
@@ -109,37 +95,6 @@ def overdue_tasks(organisation_id: int, today: dt.date) -> tuple[list[sa.Row], i
     return rows, (rows[0].total if rows else 0)
 
 
-@functools.cache
-def _meeting_dates_query() -> sa.Select:
-    return (sa.select(MeetingSeries.id, MeetingSeries.title, MeetingSeries.first_on, MeetingSeries.interval_days,
-                      MeetingSeries.ends_on, MeetingChange.planned_on, MeetingChange.moved_to,
-                      MeetingChange.cancelled)
-            .outerjoin(MeetingChange, MeetingChange.series_id == MeetingSeries.id)
-            .where(MeetingSeries.organisation_id == ORGANISATION)
-            .order_by(MeetingSeries.id, MeetingChange.id))
-
-
-def next_meeting(organisation_id: int, today: dt.date) -> NextMeeting | None:
-    """The organisation's next meeting of any series (today's included), as
-    ``meeting_calendar.next_meeting`` finds it, from one statement of the series' dates and their
-    moved and cancelled occurrences (no series objects, no participants)."""
-    series: dict[int, tuple[sa.Row, dict[dt.date, dt.date], set[dt.date]]] = {}
-    for row in db.session.execute(_meeting_dates_query(), {"organisation_id": organisation_id}):
-        _first, moved, cancelled = series.setdefault(row.id, (row, {}, set()))
-        if row.cancelled:
-            cancelled.add(row.planned_on)
-        elif row.moved_to is not None:
-            moved[row.planned_on] = row.moved_to
-    found = []
-    for row, moved, cancelled in series.values():
-        for occurrence in meeting_dates.upcoming(row.first_on, row.interval_days, today, 1, moved=moved,
-                                                 cancelled=frozenset(cancelled)):
-            if row.ends_on is None or occurrence.planned_on <= row.ends_on:
-                found.append((occurrence.held_on, row.id, NextMeeting(row.title, occurrence.planned_on,
-                                                                      occurrence.held_on)))
-    return min(found, key=lambda item: item[:2])[2] if found else None
-
-
 def trend_summary(areas: list[dict]) -> list[dict]:
     """Per area with any score: the last few points (date order), oldest first."""
     return [{"area": a["area"], "title": a["title"], "points": a["points"][-TREND_POINTS:], "change": a["change"]}
@@ -157,7 +112,7 @@ def dashboard(organisation: Organisation, certificate: CertificateGlance | None,
     goals = active_goals(organisation.id, today)
     return Dashboard(
         certificate=certificate, certificate_state=state, days_left=days_left,
-        next_meeting=next_meeting(organisation.id, today),
+        next_meeting=meeting_calendar.next_meeting(organisation.id, today),
         goals=goals, overdue=overdue, overdue_count=overdue_count,
         trend=trend_summary(trend), away={g.owner_id for g in goals if g.owner_away},
     )

@@ -123,7 +123,7 @@ def stale_goal_alerts(today: dt.date | None = None) -> int:
 class OrganisationDigest:
     organisation: Organisation
     goals: list[Goal] = field(default_factory=list)
-    next_meeting: meeting_calendar.SeriesOccurrence | None = None
+    next_meeting: meeting_calendar.NextMeeting | None = None
     reviews: list[Review] = field(default_factory=list)
     follow_ups: list[Review] = field(default_factory=list)
     certificates: list[Certificate] = field(default_factory=list)

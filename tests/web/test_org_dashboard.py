@@ -99,27 +99,35 @@ def test_the_front_page_names_the_acting_deputy_while_the_owner_is_away(client, 
     assert f"{cast.staff[2].name} (fungerende for {cast.staff[1].name})" in page
 
 
-def test_the_next_meeting_is_the_calendars_across_series_with_moved_cancelled_and_ended_ones(cast):
-    """The front page reads the meeting dates as columns; it finds the meeting the calendar finds."""
+def test_the_next_meeting_across_series_with_moved_cancelled_and_ended_ones(cast):
+    """The front page's next meeting (``meeting_calendar.next_meeting``, read as columns): a cancelled
+    date is skipped, a moved one is found on its new day, an ended series is left out."""
     from seqf.models import MeetingChange
-    from seqf.services import meeting_calendar, org_dashboard
+    from seqf.services import meeting_calendar
 
     weekly = MeetingSeries(organisation_id=cast.org.id, title="Ukemøte", interval_days=7, first_on=TODAY,
                            created_by_id=cast.leader.id)
     weekly.changes = [MeetingChange(planned_on=TODAY, cancelled=True),
                       MeetingChange(planned_on=TODAY + dt.timedelta(days=7), moved_to=TODAY + dt.timedelta(days=2))]
+    # its next planned date (tomorrow) is after its end: without the end it would be the next meeting
     ended = MeetingSeries(organisation_id=cast.org.id, title="Avsluttet", interval_days=7,
-                          first_on=TODAY - dt.timedelta(days=70), ends_on=TODAY - dt.timedelta(days=1),
-                          created_by_id=cast.leader.id)
-    db.session.add_all([weekly, ended])
+                          first_on=TODAY - dt.timedelta(days=69), ends_on=TODAY, created_by_id=cast.leader.id)
+    monthly = MeetingSeries(organisation_id=cast.org.id, title="Månedsmøte", interval_days=28,
+                            first_on=TODAY + dt.timedelta(days=3), created_by_id=cast.leader.id)
+    db.session.add_all([weekly, ended, monthly])
     db.session.commit()
-    for day in (TODAY, TODAY + dt.timedelta(days=2), TODAY + dt.timedelta(days=3), TODAY + dt.timedelta(days=30)):
-        mine, calendar = org_dashboard.next_meeting(cast.org.id, day), meeting_calendar.next_meeting(cast.org.id, day)
-        assert (mine.title, mine.planned_on, mine.held_on, mine.moved) == (
-            calendar.series.title, calendar.planned_on, calendar.held_on, calendar.moved), day
-    first = org_dashboard.next_meeting(cast.org.id, TODAY)
-    assert (first.title, first.held_on, first.moved) == ("Ukemøte", TODAY + dt.timedelta(days=2), True)
-    assert org_dashboard.next_meeting(cast.other.id, TODAY) is None
+
+    def found(day):
+        meeting = meeting_calendar.next_meeting(cast.org.id, day)
+        return meeting.title, meeting.planned_on - TODAY, meeting.held_on - TODAY, meeting.moved
+
+    days = dt.timedelta
+    assert found(TODAY) == ("Ukemøte", days(7), days(2), True)  # today's is cancelled; next week's moved
+    assert found(TODAY + days(2)) == ("Ukemøte", days(7), days(2), True)  # held today: still the next
+    assert found(TODAY + days(3)) == ("Månedsmøte", days(3), days(3), False)
+    assert found(TODAY + days(4)) == ("Ledermøte", days(4), days(4), False)  # the cast's series, every 14 days
+    assert found(TODAY + days(5)) == ("Ukemøte", days(14), days(14), False)
+    assert meeting_calendar.next_meeting(cast.other.id, TODAY) is None
 
 
 def test_the_front_page_shows_the_newest_certificate_in_force_else_the_newest(app, cast):

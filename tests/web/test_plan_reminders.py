@@ -13,6 +13,7 @@ import pytest
 
 from seqf import clock
 from seqf.extensions import db
+from seqf.models import MeetingSeries
 from seqf.services import absences, goal_updates
 from seqf.services import tasks as task_service
 from tests.web.cert_helpers import freeze, mail_to, messages
@@ -137,6 +138,8 @@ def test_the_monthly_digest_is_sent_once_a_month_in_each_language(runner, monkey
     cast.staff[1].digest = True
     cast.staff[1].language = "en"
     cast.outsider.digest = True  # an organisation with nothing in its plan: nothing to say
+    db.session.add(MeetingSeries(organisation_id=cast.org.id, title="Ledermøte", interval_days=14,
+                                 first_on=dt.date(2030, 3, 28), created_by_id=cast.leader.id))
     db.session.commit()
 
     freeze(monkeypatch, dt.date(2030, 4, 1))
@@ -151,6 +154,8 @@ def test_the_monthly_digest_is_sent_once_a_month_in_each_language(runner, monkey
     body = norwegian.get_content()
     assert body.index("Forfalt oppgave") < body.index("Kommende oppgave")  # overdue first
     assert "Bedre samarbeid med NAV" in body and "/profile" in body
+    assert "Neste møte: Ledermøte, 11. april 2030" in body  # every 14 days from 28 March
+    assert "Next meeting: Ledermøte, April 11, 2030" in english.get_content()
     assert "/profile" in english.get_content() and "on track" in english.get_content()
 
     freeze(monkeypatch, dt.date(2030, 4, 20))
