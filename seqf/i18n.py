@@ -85,7 +85,27 @@ def _formatted(format_value, value, fmt: str) -> str:
     """Babel formats a date in 20 µs and a date-time in 40, and list pages show the same days again
     and again: the text is a pure function of the value, the format, the locale and the time zone,
     so it is kept per process under exactly those (at most 8,192 texts)."""
-    return _format_cached(format_value, value, fmt, str(get_locale()), str(get_timezone()))
+    return _format_cached(format_value, value, fmt, *_locale_and_zone())
+
+
+def _locale_and_zone() -> tuple[str, str]:
+    """The request's locale and time zone as the date cache's key, worked out once per request
+    (a page formats dozens of dates), memoised like ``_translations`` next to the objects they were
+    found for, so ``force_locale`` and ``refresh()`` are seen at once."""
+    ctx = _cv_app.get(None)
+    found = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    if found is not None:
+        memo = found.__dict__.get("seqf_locale_zone")
+        if (memo is not None and memo[0] is found.__dict__.get("babel_locale") is not None
+                and memo[1] is found.__dict__.get("babel_tzinfo") is not None):
+            return memo[2]
+    value = (str(get_locale()), str(get_timezone()))
+    found = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    if found is not None:
+        locale, zone = found.__dict__.get("babel_locale"), found.__dict__.get("babel_tzinfo")
+        if locale is not None and zone is not None:
+            found.seqf_locale_zone = (locale, zone, value)
+    return value
 
 
 @functools.lru_cache(maxsize=8192)

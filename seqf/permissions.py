@@ -30,12 +30,21 @@ def _member_role_query() -> sa.Select:
 
 def member_role(user: User, organisation_id: int) -> MemberRole | None:
     """The caller's role in the organisation, cached for the request."""
-    cache = g.setdefault("member_roles", {})
+    cache = g.setdefault(MEMBER_ROLES_CACHE, {})
     key = (user.id, organisation_id)
     if key not in cache:
         cache[key] = db.session.scalar(_member_role_query(),
                                        {"user_id": user.id, "organisation_id": organisation_id})
     return cache[key]
+
+
+MEMBER_ROLES_CACHE = "member_roles"
+
+
+def remember_member_role(user: User, organisation_id: int, role: MemberRole | None) -> None:
+    """Keep a role read together with a page's own row (``None``: not a member) as ``member_role``'s
+    answer for the rest of the request, so the access rules ask no statement of their own."""
+    g.setdefault(MEMBER_ROLES_CACHE, {})[(user.id, organisation_id)] = role
 
 
 def oversees_network(user: User) -> bool:
@@ -103,7 +112,7 @@ def organisation_or_404(user: User, organisation_id: int, allowed=can_see_organi
     if row is None:
         abort(404)
     organisation, role = row
-    g.setdefault("member_roles", {})[(user.id, organisation_id)] = role
+    remember_member_role(user, organisation_id, role)
     if not can_see_organisation(user, organisation_id):
         abort(404)
     if not allowed(user, organisation_id):

@@ -22,11 +22,11 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import g
 from flask_babel import gettext as _
 
+from seqf import permissions
 from seqf.extensions import db
-from seqf.models import Meeting, MeetingSeries, MeetingState, MemberRole, Membership, User
+from seqf.models import Meeting, MeetingSeries, MeetingState, Membership, User
 from seqf.services import plan_guards
 from seqf.services.errors import NotFound
 
@@ -66,12 +66,6 @@ def _meeting_query() -> sa.Select:
                      so.lazyload(Meeting.attendees)))
 
 
-def _remember_role(user: User, organisation_id: int, role: MemberRole | None) -> None:
-    """Keep the role read with the meeting where ``permissions.member_role`` caches it for the request,
-    as ``permissions.organisation_or_404`` does: the access rule then asks no statement of its own."""
-    g.setdefault("member_roles", {})[(user.id, organisation_id)] = role
-
-
 def meeting_or_404(meeting_id: int, user: User) -> MeetingPage:
     """The meeting and the previous one of its series if ``user`` may read the organisation's plan;
     otherwise ``NotFound`` (whether the meeting exists is not revealed)."""
@@ -79,7 +73,7 @@ def meeting_or_404(meeting_id: int, user: User) -> MeetingPage:
     if row is None:
         raise NotFound(_("No such meeting."))
     meeting, role, previous_id, previous_held_on, previous_state = row
-    _remember_role(user, meeting.organisation_id, role)
+    permissions.remember_member_role(user, meeting.organisation_id, role)  # read with the meeting
     if not plan_guards.can_read_plan(user, meeting.organisation_id):
         raise NotFound(_("No such meeting."))
     previous = PreviousMeeting(previous_id, previous_held_on, previous_state) if previous_id is not None else None

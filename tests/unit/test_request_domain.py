@@ -3,6 +3,8 @@ Flask-Babel does: per request, per locale, and again after ``force_locale`` or `
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import session
 from flask_babel import force_locale, get_translations, gettext, lazy_gettext, refresh
 
@@ -38,6 +40,20 @@ def test_refresh_after_a_language_change_translates_in_the_new_language():
         session["language"] = "en"
         refresh()
         assert gettext("Log out") == "Log out"
+
+
+def test_dates_follow_force_locale_and_refresh():
+    """The date cache's key (locale, time zone) is memoised per request like the catalogue."""
+    app = _app()
+    day = dt.date(2030, 4, 11)
+    with app.test_request_context("/"):
+        assert i18n.date_text(day, "long") == "11. april 2030"
+        with force_locale("en"):
+            assert i18n.date_text(day, "long") == "April 11, 2030"
+        assert i18n.date_text(day, "long") == "11. april 2030"
+        session["language"] = "en"
+        refresh()
+        assert i18n.date_text(day, "long") == "April 11, 2030"
 
 
 def test_each_request_finds_its_own_language():
