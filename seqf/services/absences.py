@@ -8,6 +8,7 @@ the day) the deputy is shown as acting and gets the reminders. Recording and rem
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -22,9 +23,15 @@ def away_ids(user_ids: Iterable[int], day: dt.date | None = None) -> set[int]:
     ids = {i for i in user_ids if i is not None}
     if not ids:
         return set()
-    day = day or clock.today()
-    return set(db.session.scalars(sa.select(Absence.user_id).where(
-        Absence.user_id.in_(ids), Absence.starts_on <= day, Absence.ends_on >= day)))
+    return set(db.session.scalars(_away_query(), {"ids": list(ids), "day": day or clock.today()}))
+
+
+@functools.cache
+def _away_query() -> sa.Select:
+    """Built once: the people (an expanding parameter) and the day are parameters."""
+    day = sa.bindparam("day", type_=sa.Date)
+    return sa.select(Absence.user_id).where(Absence.user_id.in_(sa.bindparam("ids", expanding=True)),
+                                            Absence.starts_on <= day, Absence.ends_on >= day)
 
 
 def is_away(user_id: int, day: dt.date | None = None) -> bool:

@@ -4,6 +4,7 @@ queries: open and overdue task counts per goal, and who acts for each goal's own
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,14 +28,19 @@ def task_counts(goal_ids: Iterable[int]) -> dict[int, Counts]:
     counts = {i: Counts() for i in ids}
     if not ids:
         return counts
-    today = clock.today()
-    overdue = sa.func.sum(sa.case((Task.due_on < today, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(Task.goal_id, sa.func.count(), overdue)
-        .where(Task.goal_id.in_(ids), Task.state == TaskState.open).group_by(Task.goal_id))
+    rows = db.session.execute(_task_counts_query(), {"ids": ids, "today": clock.today()})
     for goal_id, n_open, n_overdue in rows:
         counts[goal_id] = Counts(int(n_open or 0), int(n_overdue or 0))
     return counts
+
+
+@functools.cache
+def _task_counts_query() -> sa.Select:
+    """Built once with the goals (an expanding parameter) and today as parameters."""
+    overdue = sa.func.sum(sa.case((Task.due_on < sa.bindparam("today", type_=sa.Date), 1), else_=0))
+    return (sa.select(Task.goal_id, sa.func.count(), overdue)
+            .where(Task.goal_id.in_(sa.bindparam("ids", expanding=True)), Task.state == TaskState.open)
+            .group_by(Task.goal_id))
 
 
 def acting_owner_ids(goals: Iterable[Goal]) -> dict[int, int]:

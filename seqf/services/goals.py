@@ -14,6 +14,7 @@ which carries the stored values so the page can show both versions and keep what
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -293,9 +294,15 @@ def goals_of(organisation_id: int, states: tuple[GoalState, ...] = (GoalState.ac
     """The goals in ``states``, oldest first, with owner and deputy joined in the same statement (one
     query whatever the count, plus one for the linked recommendations unless the caller does not show
     them — the plan page does not)."""
+    return list(db.session.scalars(_goals_query(tuple(states), with_recommendations),
+                                   {"organisation_id": organisation_id}))
+
+
+@functools.cache
+def _goals_query(states: tuple[GoalState, ...], with_recommendations: bool) -> sa.Select:
+    """``goals_of``' statement, built once per shape with the organisation as a parameter."""
     query = sa.select(Goal).where(
-        Goal.organisation_id == organisation_id, Goal.state.in_(states)).order_by(Goal.created_at, Goal.id) \
+        Goal.organisation_id == sa.bindparam("organisation_id"), Goal.state.in_(states)) \
+        .order_by(Goal.created_at, Goal.id) \
         .options(so.joinedload(Goal.owner).lazyload("*"), so.joinedload(Goal.deputy).lazyload("*"))
-    if not with_recommendations:
-        query = query.options(so.lazyload(Goal.recommendations))
-    return list(db.session.scalars(query))
+    return query if with_recommendations else query.options(so.lazyload(Goal.recommendations))
