@@ -28,6 +28,7 @@ from seqf.plans.forms_goals import EvidenceLinkForm, GoalForm, StateForm, TaskFo
 from seqf.services import (
     absences,
     goal_evidence,
+    goal_page,
     goal_summary,
     goal_timeline,
     goal_updates,
@@ -191,40 +192,42 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                update_form: UpdateForm | None = None, state_form: StateForm | None = None,
                confirm: str | None = None, evidence_form: EvidenceLinkForm | None = None):
     shown_tasks, hidden_done = _shown_tasks(goal)
+    today = clock.today()
     # the people who matter for this goal, not every member (issue 9): owner, deputy, the listed
-    # tasks' assignees and the reader; anyone else is named in the task form's "someone else" field
-    members = meeting_people.members_among(goal.organisation_id, {
-        goal.owner_id, goal.deputy_id, current_user.id, *(t.assignee_id for t in shown_tasks)})
+    # tasks' assignees and the reader; anyone else is named in the task form's "someone else" field.
+    # One statement gives their names, which are members and who is away ("acting" and "away").
+    people = goal_page.people(goal.organisation_id, {
+        goal.owner_id, goal.deputy_id, current_user.id, *(t.assignee_id for t in shown_tasks)}, today)
     task_form = task_form or TaskForm(formdata=None)
-    task_form.set_choices(members)
+    task_form.set_choices(people.members)
     evidence_form = evidence_form or EvidenceLinkForm(formdata=None)
     can_link = workflow.allowed("goal", goal, "link_evidence", current_user)
-    linkable = goal_evidence.linkable(goal) if can_link else []
+    links, linkable = goal_page.evidence(goal, with_linkable=can_link)
     evidence_form.evidence_id.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(e.id, e.title)
                                                                            for e in linkable]
     transitions = [t for t in ("achieve", "pause", "resume", "drop", "reopen")
                    if workflow.allowed("goal", goal, t, current_user)]
     shown = timeline_shown()
-    links = goal_evidence.linked_with_who(goal)
     # one more entry tells whether to offer "show more"
-    entries = goal_timeline.timeline(goal, limit=shown + 1, linked_rows=links)
-    away = absences.away_ids([goal.owner_id, goal.deputy_id])  # one query for "acting" and "away"
-    acting = goal.deputy if absences.acting_owner_id(goal, away) != goal.owner_id else goal.owner
+    entries = goal_timeline.newest(goal, shown + 1, links)
     return render_template(
-        "plans/goal.html", goal=goal, organisation=goal.organisation, acting=acting,
-        owner_away=goal.owner_id in away, task_form=task_form,
-        update_form=update_form or UpdateForm(formdata=None), state_form=state_form or StateForm(formdata=None),
-        evidence_form=evidence_form, linked=[evidence for evidence, _at, _who in links],
+        "plans/goal.html", goal=goal, organisation=goal.organisation,
+        acting_id=absences.acting_owner_id(goal, people.away),
+        owner_away=goal.owner_id in people.away, task_form=task_form,
+        update_form=update_form or UpdateForm(formdata=None),
+        # the state form is shown only while a state change is being confirmed
+        state_form=(state_form or StateForm(formdata=None)) if confirm else None,
+        evidence_form=evidence_form, linked=[link.evidence for link in links],
         can_link=can_link and bool(linkable),
         entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
-        names={m.id: m.name for m in members}, shown_tasks=shown_tasks, hidden_done=hidden_done,
+        names=people.names, shown_tasks=shown_tasks, hidden_done=hidden_done,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),
         can_update=workflow.allowed("goal", goal, "record_update", current_user),
         can_add_task=workflow.allowed("goal", goal, "add_task", current_user),
         transitions=transitions, transition_labels=TRANSITION_LABELS, confirm=confirm,
         full=goal.state != GoalState.active
         and not plan_rules.may_add_goal(goal_service.active_count(goal.organisation_id)),
-        tick_form=TickForm(formdata=None), today=clock.today()), status
+        today=today), status
 
 
 @bp.get("/goals/<int:goal_id>")
