@@ -177,21 +177,28 @@ def timeline_shown() -> int:
     return max(TIMELINE_STEP, min(TIMELINE_MAX, wanted))
 
 
-def _shown_tasks(goal: Goal) -> tuple[list[Task], int]:
+def _shown_tasks(every: list) -> tuple[list, int]:
     """Every open task and the most recently finished done ones; ``?tasks=all`` lists them all. A goal
     that has lived for years collects hundreds of done tasks, and the page should not grow with them."""
     if request.args.get("tasks") == "all":
-        return list(goal.tasks), 0
-    done = sorted((t for t in goal.tasks if t.state.value != "open"),
+        return every, 0
+    done = sorted((t for t in every if t.state.value != "open"),
                   key=lambda t: (t.done_at is not None, t.done_at or 0, t.id), reverse=True)
     keep = {t.id for t in done[:DONE_TASKS_SHOWN]}
-    return [t for t in goal.tasks if t.state.value == "open" or t.id in keep], max(0, len(done) - DONE_TASKS_SHOWN)
+    return [t for t in every if t.state.value == "open" or t.id in keep], max(0, len(done) - DONE_TASKS_SHOWN)
+
+
+def _translated(labels: dict) -> dict[str, str]:
+    """Lazy labels translated once for the page: the timeline names a health or a state per entry,
+    and each lazy label looked up the catalogue again."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                update_form: UpdateForm | None = None, state_form: StateForm | None = None,
                confirm: str | None = None, evidence_form: EvidenceLinkForm | None = None):
-    shown_tasks, hidden_done = _shown_tasks(goal)
+    every_task = goal_page.tasks(goal)
+    shown_tasks, hidden_done = _shown_tasks(every_task)
     today = clock.today()
     # the people who matter for this goal, not every member (issue 9): owner, deputy, the listed
     # tasks' assignees and the reader; anyone else is named in the task form's "someone else" field.
@@ -220,11 +227,12 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
         evidence_form=evidence_form, linked=[link.evidence for link in links],
         can_link=can_link and bool(linkable),
         entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
-        names=people.names, shown_tasks=shown_tasks, hidden_done=hidden_done,
+        names=people.names, tasks=every_task, shown_tasks=shown_tasks, hidden_done=hidden_done,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),
         can_update=workflow.allowed("goal", goal, "record_update", current_user),
         can_add_task=workflow.allowed("goal", goal, "add_task", current_user),
-        transitions=transitions, transition_labels=TRANSITION_LABELS, confirm=confirm,
+        transitions=transitions, transition_labels=_translated(TRANSITION_LABELS), confirm=confirm,
+        health_labels=_translated(HEALTH_LABELS), state_labels=_translated(STATE_LABELS),
         full=goal.state != GoalState.active
         and not plan_rules.may_add_goal(goal_service.active_count(goal.organisation_id)),
         today=today), status
