@@ -14,6 +14,8 @@ Every member reads the plan (others 404); who changes what is workflows/goal.yam
 
 from __future__ import annotations
 
+import functools
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 
 from seqf import clock, plan_rules, workflow
 from seqf.extensions import db
+from seqf.markdown import render_markdown
 from seqf.models import Goal, GoalState, Recommendation, Task
 from seqf.plans import bp
 from seqf.plans.forms_goals import EvidenceLinkForm, GoalForm, StateForm, TaskForm, TickForm, UpdateForm
@@ -56,10 +59,20 @@ def _register(state) -> None:
     app.add_template_global(lambda h: HEALTH_LABELS.get(getattr(h, "value", h), h), "goal_health_label")
     app.add_template_global(_report_recommendations, "goal_recommendations_for_report")
     app.add_template_global(tasks.is_overdue, "task_is_overdue")
+    app.add_template_global(id_url_pattern, "id_url_pattern")
     add_entry("plans.index", _l("Action plan"), plan_guards.can_read_plan)
 
 
 bp.record_once(_register)
+
+
+ID_MARKER = 987654321  # stands for the id while a URL pattern is built
+
+
+def id_url_pattern(endpoint: str, id_name: str) -> str:
+    """``endpoint``'s URL with ``%d`` where the id goes: a list builds it once and fills in each row's
+    id (building a URL per row cost as much as the rest of a task row's tick form)."""
+    return url_for(endpoint, **{id_name: ID_MARKER}).replace("%", "%%").replace(str(ID_MARKER), "%d")
 
 
 def _report_recommendations(review) -> list[Recommendation]:
@@ -188,6 +201,14 @@ def _shown_tasks(every: list) -> tuple[list, int]:
     return [t for t in every if t.state.value == "open" or t.id in keep], max(0, len(done) - DONE_TASKS_SHOWN)
 
 
+@functools.lru_cache(maxsize=512)
+def description_html(text: str):
+    """A goal's description as sanitised HTML. A pure function of the text (Markdown, then the
+    allow-list), kept per process under the text itself: parsing it took a tenth of the page's
+    template time, and the same goal is read again and again. A changed text is a new key."""
+    return render_markdown(text)
+
+
 def _translated(labels: dict) -> dict[str, str]:
     """Lazy labels translated once for the page: the timeline names a health or a state per entry,
     and each lazy label looked up the catalogue again."""
@@ -219,6 +240,7 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
     entries = goal_timeline.newest(goal, shown + 1, links)
     return render_template(
         "plans/goal.html", goal=goal, organisation=goal.organisation,
+        description=description_html(goal.description) if goal.description else None,
         acting_id=absences.acting_owner_id(goal, people.away),
         owner_away=goal.owner_id in people.away, task_form=task_form,
         update_form=update_form or UpdateForm(formdata=None),
