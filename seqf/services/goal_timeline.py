@@ -102,33 +102,44 @@ def timeline(goal: Goal, since: dt.datetime | None = None, limit: int = 500,
     return entries[:limit]
 
 
-# The goal page's two statements, built once (constants with bound parameters): building a select with
-# its subquery cost more worker CPU than running it.
-_NEWEST_UPDATES = (
-    sa.select(GoalUpdate.id, GoalUpdate.health, GoalUpdate.note, GoalUpdate.created_at, User.id, User.name)
+# The goal page's timeline in one statement, built once (a constant with bound parameters): building
+# the selects with their subqueries cost more worker CPU than running them. Progress updates and audit
+# events, each cut at the newest ``limit`` in SQL, are merged and cut again in the database; the
+# columns are the ones the page shows.
+_UPDATE_ROWS = (
+    sa.select(GoalUpdate.created_at.label("at"), sa.literal_column("'update'", sa.String).label("kind"),
+              GoalUpdate.health.label("health"), GoalUpdate.note.label("note"),
+              sa.cast(sa.null(), AuditEvent.data.type).label("data"), GoalUpdate.id.label("row_id"),
+              User.id.label("actor_id"), User.name.label("actor_name"))
     .outerjoin(User, User.id == GoalUpdate.author_id).where(GoalUpdate.goal_id == sa.bindparam("goal_id"))
-    .order_by(GoalUpdate.created_at.desc(), GoalUpdate.id.desc()).limit(sa.bindparam("limit")))
-_NEWEST_EVENTS = (
-    sa.select(AuditEvent.at, AuditEvent.action, AuditEvent.data, User.id, User.name)
+    .order_by(GoalUpdate.created_at.desc(), GoalUpdate.id.desc()).limit(sa.bindparam("limit"))).subquery("u")
+_EVENT_ROWS = (
+    sa.select(AuditEvent.at.label("at"), AuditEvent.action.label("kind"),
+              sa.cast(sa.null(), GoalUpdate.health.type).label("health"),
+              sa.cast(sa.null(), GoalUpdate.note.type).label("note"), AuditEvent.data.label("data"),
+              AuditEvent.id.label("row_id"), User.id.label("actor_id"), User.name.label("actor_name"))
     .outerjoin(User, User.id == AuditEvent.actor_id)
     .where(AuditEvent.organisation_id == sa.bindparam("org_id"), AuditEvent.action.in_(SHOWN),
            sa.or_(sa.and_(AuditEvent.object_type == "goal", AuditEvent.object_id == sa.bindparam("goal_id")),
                   sa.and_(AuditEvent.object_type == "task", AuditEvent.object_id.in_(
                       sa.select(Task.id).where(Task.goal_id == sa.bindparam("goal_id")).scalar_subquery()))))
-    .order_by(AuditEvent.at.desc()).limit(sa.bindparam("limit")))
+    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(sa.bindparam("limit"))).subquery("e")
+_MERGED = sa.union_all(sa.select(_UPDATE_ROWS), sa.select(_EVENT_ROWS)).subquery("entries")
+_NEWEST = (sa.select(_MERGED)  # on the same instant an update comes before an event, as in ``timeline``
+           .order_by(_MERGED.c.at.desc(), sa.case((_MERGED.c.kind == "update", 0), else_=1), _MERGED.c.row_id.desc())
+           .limit(sa.bindparam("limit")))
 
 
 def newest(goal: Goal, limit: int, linked_rows: list[tuple]) -> list[Entry]:
-    """The goal page's timeline: the newest ``limit`` entries in two statements, the page holding the
+    """The goal page's timeline: the newest ``limit`` entries in one statement, the page holding the
     evidence links as ``(evidence, linked_at, who)`` rows already. Updates and audit events are read
     as the columns the page shows — ORM events with their actors' whole user rows cost more CPU than
     the rest of the timeline."""
-    params = {"goal_id": goal.id, "org_id": goal.organisation_id, "limit": limit}
-    entries = [Entry(at, "update", Person(author_id, name) if author_id is not None else None,
-                     update=UpdateRow(update_id, health, note))
-               for update_id, health, note, at, author_id, name in db.session.execute(_NEWEST_UPDATES, params)]
-    entries += [Entry(at, action, Person(actor_id, name) if actor_id is not None else None, data=data or {})
-                for at, action, data, actor_id, name in db.session.execute(_NEWEST_EVENTS, params)]
+    entries = [
+        Entry(at, kind, Person(actor_id, name) if actor_id is not None else None, data=data or {},
+              update=UpdateRow(row_id, health, note) if kind == "update" else None)
+        for at, kind, health, note, data, row_id, actor_id, name in db.session.execute(
+            _NEWEST, {"goal_id": goal.id, "org_id": goal.organisation_id, "limit": limit})]
     entries += [Entry(at, "evidence", who, evidence=ev) for ev, at, who in linked_rows if at is not None]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

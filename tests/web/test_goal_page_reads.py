@@ -77,3 +77,26 @@ def test_an_archived_link_stays_listed(cast):
     assert [link.evidence.title for link in links] == ["Z rutine"]
     assert [e.title for e in linkable] == ["Rutine 0", "Rutine 1", "Rutine 2"]
     assert db.session.query(goal_evidence).count() == 1
+
+
+def test_the_page_timeline_is_the_timeline_as_columns(cast):
+    from seqf.services import goal_timeline, goal_updates, tasks
+
+    goal = add_goal(cast)
+    task = add_task(cast, goal)
+    goal_updates.add_update(cast.leader, goal, "off_track", "Venter på NAV")
+    tasks.set_state(cast.staff[0], task, "done", task.version)
+    evidence = _evidence(cast.org, "Rutine")
+    goal_evidence_service.link_evidence(cast.leader, goal, evidence.id)
+    goal_updates.add_update(cast.leader, goal, "on_track", "")
+    db.session.commit()
+    links, _linkable = goal_page.evidence(goal, with_linkable=False)
+    full = goal_timeline.timeline(goal)
+    page = goal_timeline.newest(goal, 500, links)
+    assert [(e.kind, e.at) for e in page] == [(e.kind, e.at) for e in full]
+    assert [e.actor.name if e.actor else None for e in page] == [e.actor.name if e.actor else None for e in full]
+    assert [(e.update.health.value, e.update.note) for e in page if e.update] == \
+        [("on_track", ""), ("off_track", "Venter på NAV")]
+    assert [e.data.get("title") for e in page if e.kind == "task.done"] == [task.title]
+    assert [e.evidence.title for e in page if e.kind == "evidence"] == ["Rutine"]
+    assert [(e.kind, e.at) for e in goal_timeline.newest(goal, 2, links)] == [(e.kind, e.at) for e in full[:2]]
