@@ -37,6 +37,12 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# Hidden fields are never labelled on a page, but a field without a label makes WTForms translate a
+# label from its name, and the first such field in a request loads WTForms' own catalogue from disk
+# (a tenth of a goal page's form work). These are the labels it would have made.
+HIDDEN_LABELS = {"version": "Version", "transition": "Transition", "state": "State"}
+
+
 class GoalForm(FlaskForm):
     title = StringField(_l("Title"), filters=[_strip], validators=[InputRequired(), Length(max=goals.TITLE_MAX)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=goals.DESCRIPTION_MAX)])
@@ -45,7 +51,7 @@ class GoalForm(FlaskForm):
     deputy_id = SelectField(_l("Deputy"), coerce=_int_or_none, validate_choice=False)
     due_on = StringField(_l("Due date"), filters=[_strip], render_kw={"type": "date"})
     recommendation_ids = MultiCheckboxField(_l("Recommendations from the review"), coerce=int, validate_choice=False)
-    version = HiddenField(filters=[_version])
+    version = HiddenField(HIDDEN_LABELS["version"], filters=[_version])
 
     def set_choices(self, members, areas, recommendations) -> None:
         people = [SelectChoice(m.id, m.name) for m in members]
@@ -67,7 +73,7 @@ class TaskForm(FlaskForm):
     due_on = StringField(_l("Due date"), filters=[_strip], render_kw={"type": "date"})
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=tasks.NOTE_MAX)])
     assignee_other = StringField(_l("Or someone else (e-mail or full name)"))
-    version = HiddenField(filters=[_version])
+    version = HiddenField(HIDDEN_LABELS["version"], filters=[_version])
 
     def set_choices(self, members) -> None:
         self.assignee_id.choices = [SelectChoice("", _l("Choose…"))] + [SelectChoice(m.id, m.name) for m in members]
@@ -90,14 +96,14 @@ class UpdateForm(FlaskForm):
 
 
 class StateForm(FlaskForm):
-    transition = HiddenField()
+    transition = HiddenField(HIDDEN_LABELS["transition"])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=goals.REASON_MAX)])
-    version = HiddenField(filters=[_version])
+    version = HiddenField(HIDDEN_LABELS["version"], filters=[_version])
 
 
 class TickForm(FlaskForm):
-    state = HiddenField()
-    version = HiddenField(filters=[_version])
+    state = HiddenField(HIDDEN_LABELS["state"])
+    version = HiddenField(HIDDEN_LABELS["version"], filters=[_version])
 
 
 class EvidenceLinkForm(FlaskForm):

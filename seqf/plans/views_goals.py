@@ -14,6 +14,8 @@ Every member reads the plan (others 404); who changes what is workflows/goal.yam
 
 from __future__ import annotations
 
+import functools
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,12 +24,14 @@ from wtforms.fields.choices import SelectChoice
 
 from seqf import clock, plan_rules, workflow
 from seqf.extensions import db
+from seqf.markdown import render_markdown
 from seqf.models import Goal, GoalState, Recommendation, Task
 from seqf.plans import bp
 from seqf.plans.forms_goals import EvidenceLinkForm, GoalForm, StateForm, TaskForm, TickForm, UpdateForm
 from seqf.services import (
     absences,
     goal_evidence,
+    goal_page,
     goal_summary,
     goal_timeline,
     goal_updates,
@@ -55,10 +59,20 @@ def _register(state) -> None:
     app.add_template_global(lambda h: HEALTH_LABELS.get(getattr(h, "value", h), h), "goal_health_label")
     app.add_template_global(_report_recommendations, "goal_recommendations_for_report")
     app.add_template_global(tasks.is_overdue, "task_is_overdue")
+    app.add_template_global(id_url_pattern, "id_url_pattern")
     add_entry("plans.index", _l("Action plan"), plan_guards.can_read_plan)
 
 
 bp.record_once(_register)
+
+
+ID_MARKER = 987654321  # stands for the id while a URL pattern is built
+
+
+def id_url_pattern(endpoint: str, id_name: str) -> str:
+    """``endpoint``'s URL with ``%d`` where the id goes: a list builds it once and fills in each row's
+    id (building a URL per row cost as much as the rest of a task row's tick form)."""
+    return url_for(endpoint, **{id_name: ID_MARKER}).replace("%", "%%").replace(str(ID_MARKER), "%d")
 
 
 def _report_recommendations(review) -> list[Recommendation]:
@@ -161,7 +175,12 @@ def new_goal(org_id: int):
 # --- a goal --------------------------------------------------------------------------------------
 
 def _goal(goal_id: int) -> Goal:
-    return _or_404(lambda: plan_guards.goal_or_404(goal_id, current_user))
+    """``plan_guards.goal_or_404`` with the goal read by the goal page's prebuilt statement: the same
+    goal, organisation and recommendations, and the same rule of who reads it."""
+    goal = goal_page.goal(goal_id)
+    if goal is None or not plan_guards.can_read_plan(current_user, goal.organisation_id):
+        abort(404, description=_("No such goal."))
+    return goal
 
 
 DONE_TASKS_SHOWN = 5  # done tasks listed before "show all tasks"
@@ -176,55 +195,74 @@ def timeline_shown() -> int:
     return max(TIMELINE_STEP, min(TIMELINE_MAX, wanted))
 
 
-def _shown_tasks(goal: Goal) -> tuple[list[Task], int]:
+def _shown_tasks(every: list) -> tuple[list, int]:
     """Every open task and the most recently finished done ones; ``?tasks=all`` lists them all. A goal
     that has lived for years collects hundreds of done tasks, and the page should not grow with them."""
     if request.args.get("tasks") == "all":
-        return list(goal.tasks), 0
-    done = sorted((t for t in goal.tasks if t.state.value != "open"),
+        return every, 0
+    done = sorted((t for t in every if t.state.value != "open"),
                   key=lambda t: (t.done_at is not None, t.done_at or 0, t.id), reverse=True)
     keep = {t.id for t in done[:DONE_TASKS_SHOWN]}
-    return [t for t in goal.tasks if t.state.value == "open" or t.id in keep], max(0, len(done) - DONE_TASKS_SHOWN)
+    return [t for t in every if t.state.value == "open" or t.id in keep], max(0, len(done) - DONE_TASKS_SHOWN)
+
+
+@functools.lru_cache(maxsize=512)
+def description_html(text: str):
+    """A goal's description as sanitised HTML. A pure function of the text (Markdown, then the
+    allow-list), kept per process under the text itself: parsing it took a tenth of the page's
+    template time, and the same goal is read again and again. A changed text is a new key."""
+    return render_markdown(text)
+
+
+def _translated(labels: dict) -> dict[str, str]:
+    """Lazy labels translated once for the page: the timeline names a health or a state per entry,
+    and each lazy label looked up the catalogue again."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                update_form: UpdateForm | None = None, state_form: StateForm | None = None,
                confirm: str | None = None, evidence_form: EvidenceLinkForm | None = None):
-    shown_tasks, hidden_done = _shown_tasks(goal)
+    every_task = goal_page.tasks(goal)
+    shown_tasks, hidden_done = _shown_tasks(every_task)
+    today = clock.today()
     # the people who matter for this goal, not every member (issue 9): owner, deputy, the listed
-    # tasks' assignees and the reader; anyone else is named in the task form's "someone else" field
-    members = meeting_people.members_among(goal.organisation_id, {
-        goal.owner_id, goal.deputy_id, current_user.id, *(t.assignee_id for t in shown_tasks)})
+    # tasks' assignees and the reader; anyone else is named in the task form's "someone else" field.
+    # One statement gives their names, which are members and who is away ("acting" and "away").
+    people = goal_page.people(goal.organisation_id, {
+        goal.owner_id, goal.deputy_id, current_user.id, *(t.assignee_id for t in shown_tasks)}, today)
     task_form = task_form or TaskForm(formdata=None)
-    task_form.set_choices(members)
+    task_form.set_choices(people.members)
     evidence_form = evidence_form or EvidenceLinkForm(formdata=None)
     can_link = workflow.allowed("goal", goal, "link_evidence", current_user)
-    linkable = goal_evidence.linkable(goal) if can_link else []
+    links, linkable = goal_page.evidence(goal, with_linkable=can_link)
     evidence_form.evidence_id.choices = [SelectChoice("", _("Choose…"))] + [SelectChoice(e.id, e.title)
                                                                            for e in linkable]
     transitions = [t for t in ("achieve", "pause", "resume", "drop", "reopen")
                    if workflow.allowed("goal", goal, t, current_user)]
     shown = timeline_shown()
-    links = goal_evidence.linked_with_who(goal)
     # one more entry tells whether to offer "show more"
-    entries = goal_timeline.timeline(goal, limit=shown + 1, linked_rows=links)
-    away = absences.away_ids([goal.owner_id, goal.deputy_id])  # one query for "acting" and "away"
-    acting = goal.deputy if absences.acting_owner_id(goal, away) != goal.owner_id else goal.owner
+    entries = goal_timeline.newest(goal, shown + 1, links)
     return render_template(
-        "plans/goal.html", goal=goal, organisation=goal.organisation, acting=acting,
-        owner_away=goal.owner_id in away, task_form=task_form,
-        update_form=update_form or UpdateForm(formdata=None), state_form=state_form or StateForm(formdata=None),
-        evidence_form=evidence_form, linked=[evidence for evidence, _at, _who in links],
+        "plans/goal.html", goal=goal, organisation=goal.organisation,
+        description=description_html(goal.description) if goal.description else None,
+        acting_id=absences.acting_owner_id(goal, people.away),
+        owner_away=goal.owner_id in people.away, task_form=task_form,
+        update_form=update_form or UpdateForm(formdata=None),
+        # the state form is shown only while a state change is being confirmed
+        state_form=(state_form or StateForm(formdata=None)) if confirm else None,
+        evidence_form=evidence_form, linked=[link.evidence for link in links],
         can_link=can_link and bool(linkable),
         entries=entries[:shown], more_entries=shown + TIMELINE_STEP if len(entries) > shown else None,
-        names={m.id: m.name for m in members}, shown_tasks=shown_tasks, hidden_done=hidden_done,
+        names=people.names, tasks=every_task, shown_tasks=shown_tasks, hidden_done=hidden_done,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),
         can_update=workflow.allowed("goal", goal, "record_update", current_user),
         can_add_task=workflow.allowed("goal", goal, "add_task", current_user),
-        transitions=transitions, transition_labels=TRANSITION_LABELS, confirm=confirm,
+        transitions=transitions, transition_labels=_translated(TRANSITION_LABELS), confirm=confirm,
+        health_labels=_translated(HEALTH_LABELS), state_labels=_translated(STATE_LABELS),
         full=goal.state != GoalState.active
         and not plan_rules.may_add_goal(goal_service.active_count(goal.organisation_id)),
-        tick_form=TickForm(formdata=None), today=clock.today()), status
+        today=today), status
 
 
 @bp.get("/goals/<int:goal_id>")

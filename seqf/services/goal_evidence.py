@@ -12,26 +12,6 @@ from seqf.services import audit, locks
 from seqf.services.errors import RuleViolation
 
 
-def linkable(goal: Goal) -> list[sa.Row]:
-    """The organisation's evidence that is not archived and not linked to the goal yet, by title: rows
-    of ``id`` and ``title`` only — the goal page offers them as choices, and loading the ORM objects
-    (with their tags) cost more than the rest of the query."""
-    linked = sa.select(goal_evidence.c.evidence_id).where(goal_evidence.c.goal_id == goal.id)
-    return list(db.session.execute(sa.select(Evidence.id, Evidence.title).where(
-        Evidence.organisation_id == goal.organisation_id, Evidence.archived.is_(False),
-        Evidence.id.not_in(linked)).order_by(Evidence.title, Evidence.id).limit(500)))
-
-
-def linked_with_who(goal: Goal) -> list[tuple[Evidence, object, User | None]]:
-    """The evidence linked to the goal by title, each with when and by whom it was linked: the goal
-    page lists the evidence and puts the links on its timeline from this one query."""
-    return [tuple(row) for row in db.session.execute(
-        sa.select(Evidence, goal_evidence.c.linked_at, User)
-        .join(goal_evidence, goal_evidence.c.evidence_id == Evidence.id)
-        .outerjoin(User, User.id == goal_evidence.c.linked_by_id)
-        .where(goal_evidence.c.goal_id == goal.id).order_by(Evidence.title))]
-
-
 def linked(goal: Goal) -> list[Evidence]:
     return list(db.session.scalars(sa.select(Evidence).join(goal_evidence, goal_evidence.c.evidence_id == Evidence.id)
                                    .where(goal_evidence.c.goal_id == goal.id).order_by(Evidence.title)))

@@ -21,4 +21,4 @@ def test_plan_and_goal_pages_statement_ceilings(client, auth, api, plans):  # no
         _count(client, api, path, leader)  # warm up
         counts[path] = _count(client, api, path, leader)
     assert counts[f"/organisations/{org_id}/plan"] <= 6, counts
-    assert counts[f"/goals/{goal}"] <= 10, counts
+    assert counts[f"/goals/{goal}"] <= 7, counts
