@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from seqf import i18n
 from seqf.config import Defaults, engine_options, from_environment, instance_secret_key
 
 __version__ = "0.1.0"
@@ -14,6 +15,7 @@ __version__ = "0.1.0"
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = i18n.FormsRequest
     configure(app, config)
     register_proxy(app)
     register_converters(app)

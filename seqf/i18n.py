@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from flask import Flask, current_app, request, session
+from babel import support
+from flask import Flask, Request, current_app, request, session
 from flask.globals import _cv_app
 from flask_babel import (
     Babel,
@@ -18,6 +19,7 @@ from flask_babel import (
     get_translations,
 )
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 
 def select_locale() -> str:
@@ -134,6 +136,32 @@ def install_template_gettext(app: Flask) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
     )
+
+
+class WTFormsCatalogue:
+    """WTForms' own messages (its default labels and validation errors) in the request's language.
+
+    Flask-WTF reads ``request.wtforms_translations`` and, when a request has none, loads WTForms'
+    catalogue from disk (0.2 ms) once per request. ``FormsRequest`` answers that attribute with this
+    object, which keeps one catalogue per locale for the process and asks the locale at each call,
+    so ``force_locale`` and a language change are followed."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalogue(_locale_and_zone()[0]).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(_locale_and_zone()[0]).ungettext(singular, plural, n)
+
+
+@functools.lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class FormsRequest(Request):
+    """Flask's request with WTForms' catalogue already answered (``WTFormsCatalogue``)."""
+
+    wtforms_translations = WTFormsCatalogue()
 
 
 def register_filters(app: Flask) -> None:

@@ -63,3 +63,29 @@ def test_each_request_finds_its_own_language():
         assert gettext("Log out") == "Log out"
     with app.test_request_context("/"):
         assert gettext("Log out") == "Logg ut"
+
+
+def test_wtforms_messages_follow_the_request_language():
+    """WTForms' own messages come from one catalogue per locale per process (``FormsRequest``), in
+    the language of the moment."""
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField(validators=[DataRequired()])
+
+    app = _app()
+    with app.test_request_context("/", method="POST", data={}):
+        form = Form()
+        assert not form.validate() and form.name.errors == ["Dette feltet er påkrevd."]
+        with force_locale("en"):
+            form = Form()
+            assert not form.validate() and form.name.errors == ["This field is required."]
+    with app.test_request_context("/", method="POST", data={}):
+        session["language"] = "en"
+        form = Form()
+        assert not form.validate() and form.name.errors == ["This field is required."]
