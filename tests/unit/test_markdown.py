@@ -58,3 +58,12 @@ def test_headings_never_skip_a_level_and_start_at_h3():
     html = str(render_markdown("## Handlingsplan\n\n#### Mål 1\n\ntekst\n\n# Annet\n\n###### Detalj"))
     assert [int(n) for n in re.findall(r"<h(\d)>", html)] == [3, 4, 3, 4]
     assert html.count("</h4>") == 2 and html.count("</h3>") == 2
+
+
+def test_the_reused_parser_carries_nothing_from_one_text_to_the_next():
+    """``render_markdown`` reuses one parser per thread, reset before each text."""
+    first = "# A\n\n## B\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```"
+    plain = "Bare tekst med *vekt*."
+    alone = str(render_markdown(plain))
+    assert str(render_markdown(first)) == str(render_markdown(first))
+    assert str(render_markdown(plain)) == alone == "<p>Bare tekst med <em>vekt</em>.</p>"
