@@ -10,6 +10,7 @@ in two statements, not the evidence objects with their files and authors.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -44,18 +45,34 @@ def _library(organisation_id: int) -> list[LibraryItem]:
     return load_library(organisation_id)[0]
 
 
+@functools.cache
+def _library_statement(with_wanted: bool) -> sa.Select:
+    """``load_library``'s statement, with or without evidence asked for by id (bound ``wanted``),
+    built once per process: building a statement costs more than running it."""
+    shown = Evidence.archived.is_(False)
+    if with_wanted:
+        shown = sa.or_(shown, Evidence.id.in_(sa.bindparam("wanted", expanding=True, type_=sa.Integer)))
+    return (sa.select(Evidence.id, Evidence.title, Evidence.url, Evidence.archived)
+            .where(Evidence.organisation_id == sa.bindparam("organisation_id", type_=sa.Integer), shown)
+            .order_by(Evidence.updated_at.desc(), Evidence.id.desc()))
+
+
+@functools.cache
+def _tags_statement() -> sa.Select:
+    """``_tags``' statement, built once per process."""
+    return (sa.select(EvidenceTag.evidence_id, EvidenceTag.level).join(Evidence, Evidence.id == EvidenceTag.evidence_id)
+            .where(Evidence.organisation_id == sa.bindparam("organisation_id", type_=sa.Integer),
+                   EvidenceTag.area == sa.bindparam("area", type_=EvidenceTag.area.type)))
+
+
 def load_library(organisation_id: int, also: set[int] | frozenset[int] = frozenset()
                  ) -> tuple[list[LibraryItem], dict[int, LibraryItem]]:
     """(the library as ``_library`` lists it, id → item of the organisation's evidence among ``also``).
 
     One statement: ``also`` (evidence already linked, archived or not) comes with the library."""
     wanted = {i for i in also if isinstance(i, int)}
-    shown = Evidence.archived.is_(False)
-    rows = db.session.execute(
-        sa.select(Evidence.id, Evidence.title, Evidence.url, Evidence.archived)
-        .where(Evidence.organisation_id == organisation_id, sa.or_(shown, Evidence.id.in_(wanted)) if wanted else shown)
-        .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
-    ).all()
+    rows = db.session.execute(_library_statement(bool(wanted)),
+                              {"organisation_id": organisation_id, "wanted": sorted(wanted)}).all()
     items = [(LibraryItem(i, title, url), archived) for i, title, url, archived in rows]
     library = [item for item, archived in items if not archived]
     return library, {item.id: item for item, _archived in items if item.id in wanted}
@@ -64,10 +81,8 @@ def load_library(organisation_id: int, also: set[int] | frozenset[int] = frozens
 def _tags(organisation_id: int, area: str) -> dict[int, set[int | None]]:
     """evidence id → the levels it is tagged with in ``area`` (None: the whole area)."""
     found: dict[int, set[int | None]] = {}
-    for evidence_id, level in db.session.execute(
-        sa.select(EvidenceTag.evidence_id, EvidenceTag.level).join(Evidence, Evidence.id == EvidenceTag.evidence_id)
-        .where(Evidence.organisation_id == organisation_id, EvidenceTag.area == area)
-    ):
+    for evidence_id, level in db.session.execute(_tags_statement(), {"organisation_id": organisation_id,
+                                                                     "area": area}):
         found.setdefault(evidence_id, set()).add(level)
     return found
 

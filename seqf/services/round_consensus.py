@@ -8,6 +8,7 @@ handful of columns. Here it is two statements of plain columns.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -28,16 +29,30 @@ class StoredArea:
     data: AreaData
 
 
+@functools.cache
+def _steps_statement() -> sa.Select:
+    """Built once per process with a bound parameter: building a statement costs more than running it."""
+    return (sa.select(StepAssessment.level, StepAssessment.met, StepAssessment.indicators, Evidence.id)
+            .outerjoin(step_evidence, step_evidence.c.step_id == StepAssessment.id)
+            .outerjoin(Evidence, Evidence.id == step_evidence.c.evidence_id)
+            .where(StepAssessment.assessment_id == sa.bindparam("assessment_id"))
+            .order_by(StepAssessment.level, Evidence.id))
+
+
+@functools.cache
+def _agreed_statement() -> sa.Select:
+    """The consensus areas of one round (``consensus_page_data``), built once per process."""
+    return (sa.select(AreaAssessment.id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score,
+                      AreaAssessment.version, AreaAssessment.comment, AreaAssessment.justification,
+                      AreaAssessment.strengths, AreaAssessment.recommendations)
+            .where(AreaAssessment.consensus_round_id == sa.bindparam("round_id")))
+
+
 def _steps(assessment_id: int) -> list[StepData]:
     """The stored steps by level, each with the evidence linked to it (ids in ascending order)."""
     steps: dict[int, StepData] = {}
-    for level, met, indicators, evidence_id in db.session.execute(
-        sa.select(StepAssessment.level, StepAssessment.met, StepAssessment.indicators, Evidence.id)
-        .outerjoin(step_evidence, step_evidence.c.step_id == StepAssessment.id)
-        .outerjoin(Evidence, Evidence.id == step_evidence.c.evidence_id)
-        .where(StepAssessment.assessment_id == assessment_id)
-        .order_by(StepAssessment.level, Evidence.id)
-    ):
+    for level, met, indicators, evidence_id in db.session.execute(_steps_statement(),
+                                                                  {"assessment_id": assessment_id}):
         step = steps.get(level)
         if step is None:
             step = steps[level] = StepData(level=level, met=met, indicators=list(indicators or []))
@@ -48,12 +63,7 @@ def _steps(assessment_id: int) -> list[StepData]:
 
 def consensus_page_data(round_: Round, code: str) -> tuple[set[str], StoredArea | None]:
     """(codes of the agreed areas, the stored consensus of area ``code`` or None)."""
-    rows = db.session.execute(
-        sa.select(AreaAssessment.id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score,
-                  AreaAssessment.version, AreaAssessment.comment, AreaAssessment.justification,
-                  AreaAssessment.strengths, AreaAssessment.recommendations)
-        .where(AreaAssessment.consensus_round_id == round_.id)
-    ).all()
+    rows = db.session.execute(_agreed_statement(), {"round_id": round_.id}).all()
     found = next((row for row in rows if row.area == code), None)
     if found is None:
         return {row.area for row in rows}, None

@@ -12,6 +12,7 @@ shown (invited, submitted, who); a reopened round shows the release it already h
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -152,18 +153,24 @@ def _snapshots(round_: Round, released_only: bool) -> RoundSnapshot | None:
     return db.session.scalar(query.order_by(RoundSnapshot.id.desc()).limit(1))
 
 
+@functools.cache
+def _latest_snapshots_statement() -> sa.Select:
+    """``latest_snapshots``' statement, built once per process (building it cost more than running it)."""
+    def newest(*conditions):
+        return sa.select(sa.func.max(RoundSnapshot.id)).where(
+            RoundSnapshot.round_id == sa.bindparam("round_id"), *conditions).scalar_subquery()
+
+    return sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids)).where(sa.or_(
+        RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True))))
+
+
 def latest_snapshots(round_: Round) -> tuple[RoundSnapshot | None, RoundSnapshot | None]:
     """(the latest released snapshot, the latest snapshot) in one statement.
 
     Usually they are the same row, which is then read and its JSON parsed once; a page needs both
     (the release in force, and whether a later close released nothing new). The snapshot's own
     list of counted responses (up to thousands of ids, only a close needs it) is not read."""
-    def newest(*conditions):
-        return sa.select(sa.func.max(RoundSnapshot.id)).where(
-            RoundSnapshot.round_id == round_.id, *conditions).scalar_subquery()
-
-    rows = db.session.scalars(sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids)).where(sa.or_(
-        RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True))))).all()
+    rows = db.session.scalars(_latest_snapshots_statement(), {"round_id": round_.id}).all()
     released = max((r for r in rows if r.released), key=lambda r: r.id, default=None)
     latest = max(rows, key=lambda r: r.id, default=None)
     return released, latest
@@ -304,17 +311,31 @@ def consensus_prefill(round_: Round, in_force: tuple[RoundSnapshot | None, dict[
     return prefill
 
 
-def previous_round(round_: Round) -> Round | None:
-    """The organisation's latest earlier round with a consensus, on the same instrument."""
+@functools.cache
+def _previous_round_statement() -> sa.Select:
+    """``previous_round``'s statement, built once per process."""
     from seqf.models import Instrument
 
-    return db.session.scalar(
-        sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
-            Round.organisation_id == round_.organisation_id,
-            Round.consensus_recorded_at.is_not(None), Round.id < round_.id,
-            Instrument.slug == round_.instrument.slug,
-        ).order_by(Round.id.desc()).limit(1)
-    )
+    return (sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
+        Round.organisation_id == sa.bindparam("organisation_id"),
+        Round.consensus_recorded_at.is_not(None), Round.id < sa.bindparam("round_id"),
+        Instrument.slug == sa.bindparam("slug", type_=Instrument.slug.type),
+    ).order_by(Round.id.desc()).limit(1))
+
+
+def previous_round(round_: Round) -> Round | None:
+    """The organisation's latest earlier round with a consensus, on the same instrument."""
+    return db.session.scalar(_previous_round_statement(), {
+        "organisation_id": round_.organisation_id, "round_id": round_.id, "slug": round_.instrument.slug})
+
+
+@functools.cache
+def _consensus_figures_statement(with_texts: bool) -> sa.Select:
+    """``_consensus_figures``' statement (with or without the texts), built once per process."""
+    columns = [AreaAssessment.consensus_round_id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
+    if with_texts:
+        columns += [AreaAssessment.justification, AreaAssessment.strengths, AreaAssessment.recommendations]
+    return sa.select(*columns).where(AreaAssessment.consensus_round_id.in_(sa.bindparam("round_ids", expanding=True)))
 
 
 def _consensus_figures(round_ids: list[int], texts_of: int | None = None
@@ -325,10 +346,7 @@ def _consensus_figures(round_ids: list[int], texts_of: int | None = None
     round's texts; the texts of the previous round come along unused (a few rows)."""
     scores: dict[int, dict[str, tuple[int, int]]] = {round_id: {} for round_id in round_ids}
     texts: dict[str, sa.Row] = {}
-    columns = [AreaAssessment.consensus_round_id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
-    if texts_of is not None:
-        columns += [AreaAssessment.justification, AreaAssessment.strengths, AreaAssessment.recommendations]
-    for row in db.session.execute(sa.select(*columns).where(AreaAssessment.consensus_round_id.in_(round_ids))):
+    for row in db.session.execute(_consensus_figures_statement(texts_of is not None), {"round_ids": list(round_ids)}):
         scores[row.consensus_round_id][row.area] = (row.claimed, row.score)
         if row.consensus_round_id == texts_of:
             texts[row.area] = row
