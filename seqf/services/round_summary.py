@@ -330,27 +330,39 @@ def previous_round(round_: Round) -> Round | None:
 
 
 @functools.cache
-def _consensus_figures_statement(with_texts: bool) -> sa.Select:
-    """``_consensus_figures``' statement (with or without the texts), built once per process."""
-    columns = [AreaAssessment.consensus_round_id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
+def _results_figures_statement(with_texts: bool) -> sa.Select:
+    """The round and its ``previous_round``, each with its consensus per area (one row per area, or one
+    row of nulls for a round without any), built once per process with bound parameters."""
+    from seqf.models import Instrument
+
+    previous = (sa.select(Round.id).join(Instrument, Instrument.id == Round.instrument_id).where(
+        Round.organisation_id == sa.bindparam("organisation_id", type_=sa.Integer),
+        Round.consensus_recorded_at.is_not(None), Round.id < sa.bindparam("round_id", type_=sa.Integer),
+        Instrument.slug == sa.bindparam("slug", type_=sa.String),
+    ).order_by(Round.id.desc()).limit(1).scalar_subquery())
+    columns = [AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
     if with_texts:
         columns += [AreaAssessment.justification, AreaAssessment.strengths, AreaAssessment.recommendations]
-    return sa.select(*columns).where(AreaAssessment.consensus_round_id.in_(sa.bindparam("round_ids", expanding=True)))
+    return (sa.select(Round, *columns).outerjoin(AreaAssessment, AreaAssessment.consensus_round_id == Round.id)
+            .where(sa.or_(Round.id == sa.bindparam("round_id", type_=sa.Integer), Round.id == previous)))
 
 
-def _consensus_figures(round_ids: list[int], texts_of: int | None = None
-                       ) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[str, sa.Row]]:
-    """(claimed and score per area of each round's consensus, what round ``texts_of``'s group wrote per area).
-
-    One statement of plain columns for the results page, which shows both rounds' scores and this
-    round's texts; the texts of the previous round come along unused (a few rows)."""
-    scores: dict[int, dict[str, tuple[int, int]]] = {round_id: {} for round_id in round_ids}
+def _results_figures(round_: Round, with_texts: bool
+                     ) -> tuple[Round | None, dict[int, dict[str, tuple[int, int]]], dict[str, sa.Row]]:
+    """(``previous_round``, claimed and score per area of both rounds' consensus, what this round's group
+    wrote per area (``with_texts``)): one statement for the results page."""
+    rows = db.session.execute(_results_figures_statement(with_texts), {
+        "organisation_id": round_.organisation_id, "round_id": round_.id, "slug": round_.instrument.slug}).all()
+    previous = next((row.Round for row in rows if row.Round.id != round_.id), None)
+    scores: dict[int, dict[str, tuple[int, int]]] = {round_.id: {}, **({previous.id: {}} if previous else {})}
     texts: dict[str, sa.Row] = {}
-    for row in db.session.execute(_consensus_figures_statement(texts_of is not None), {"round_ids": list(round_ids)}):
-        scores[row.consensus_round_id][row.area] = (row.claimed, row.score)
-        if row.consensus_round_id == texts_of:
+    for row in rows:
+        if row.area is None:
+            continue  # a round without any consensus area
+        scores[row.Round.id][row.area] = (row.claimed, row.score)
+        if with_texts and row.Round.id == round_.id:
             texts[row.area] = row
-    return scores, texts
+    return previous, scores, texts
 
 
 def round_results(round_: Round, texts: dict | None = None) -> dict:
@@ -360,9 +372,7 @@ def round_results(round_: Round, texts: dict | None = None) -> dict:
     ``rounds.consensus_texts``), read in the same statement as the scores."""
     from seqf.services.rounds import consensus_result
 
-    previous = previous_round(round_)
-    scores, found = _consensus_figures([round_.id, *([previous.id] if previous else [])],  # both rounds, one query
-                                       texts_of=round_.id if texts is not None else None)
+    previous, scores, found = _results_figures(round_, with_texts=texts is not None)
     if texts is not None:
         texts.update(found)
     result = consensus_result(round_, scores[round_.id])
