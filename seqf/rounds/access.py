@@ -13,6 +13,9 @@ from seqf.models import Instrument, Round
 from seqf.services.round_guards import is_participant
 from seqf.web import Refused
 
+# built once: the loader options are the same for every round page (building them cost a little each request)
+ROUND_PAGE_OPTIONS = (joinedload(Round.organisation), joinedload(Round.instrument).defer(Instrument.definition))
+
 
 def round_or_404(round_id: int, *, lead: bool = False) -> Round:
     """The round if the caller is a member of its organisation; ``lead`` also requires leader or org admin.
@@ -20,8 +23,7 @@ def round_or_404(round_id: int, *, lead: bool = False) -> Round:
     The organisation (every round page names it) and the instrument row without its large
     definition (``instruments.light_instrument`` then finds it in the session) come in the same
     statement."""
-    round_ = db.session.get(Round, round_id, options=[
-        joinedload(Round.organisation), joinedload(Round.instrument).defer(Instrument.definition)])
+    round_ = db.session.get(Round, round_id, options=ROUND_PAGE_OPTIONS)
     if round_ is None or not permissions.is_member(current_user, round_.organisation_id):
         abort(404)
     if lead and not can_lead(round_):

@@ -5,11 +5,12 @@ The rest of the library is one list below the steps, where every document has a 
 it can be added to. The checkboxes carry the same names as before (``step-<n>-evidence``), so the
 form works without JavaScript and autosave posts the same fields; the page no longer repeats the
 whole library once per step (five times the HTML). Only ids, titles and tags of this area are read,
-in two statements, not the evidence objects with their files and authors.
+in one statement, not the evidence objects with their files and authors.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -39,49 +40,65 @@ class Picker:
         return {item.id for item in self.near.get(level, [])}
 
 
-def _library(organisation_id: int) -> list[LibraryItem]:
-    """The organisation's library (not archived), newest first, as the evidence page orders it."""
-    return load_library(organisation_id)[0]
+@functools.cache
+def _library_statement(with_wanted: bool, with_tags: bool) -> sa.Select:
+    """The library's statement, built once per process: building a statement costs more than running it.
 
-
-def load_library(organisation_id: int, also: set[int] | frozenset[int] = frozenset()
-                 ) -> tuple[list[LibraryItem], dict[int, LibraryItem]]:
-    """(the library as ``_library`` lists it, id → item of the organisation's evidence among ``also``).
-
-    One statement: ``also`` (evidence already linked, archived or not) comes with the library."""
-    wanted = {i for i in also if isinstance(i, int)}
+    ``with_wanted``: evidence asked for by id (bound ``wanted``) comes along, archived or not.
+    ``with_tags``: each document's tags in one area (bound ``area``) come in the same statement, one
+    row per tag (``tag_id`` None: untagged there)."""
     shown = Evidence.archived.is_(False)
-    rows = db.session.execute(
-        sa.select(Evidence.id, Evidence.title, Evidence.url, Evidence.archived)
-        .where(Evidence.organisation_id == organisation_id, sa.or_(shown, Evidence.id.in_(wanted)) if wanted else shown)
-        .order_by(Evidence.updated_at.desc(), Evidence.id.desc())
-    ).all()
-    items = [(LibraryItem(i, title, url), archived) for i, title, url, archived in rows]
-    library = [item for item, archived in items if not archived]
-    return library, {item.id: item for item, _archived in items if item.id in wanted}
+    if with_wanted:
+        shown = sa.or_(shown, Evidence.id.in_(sa.bindparam("wanted", expanding=True, type_=sa.Integer)))
+    columns = [Evidence.id, Evidence.title, Evidence.url, Evidence.archived]
+    if with_tags:
+        columns += [EvidenceTag.id.label("tag_id"), EvidenceTag.level.label("tag_level")]
+    query = sa.select(*columns)
+    if with_tags:
+        query = query.outerjoin(EvidenceTag, sa.and_(EvidenceTag.evidence_id == Evidence.id,
+                                                     EvidenceTag.area == sa.bindparam("area", type_=sa.String)))
+    return (query.where(Evidence.organisation_id == sa.bindparam("organisation_id", type_=sa.Integer), shown)
+            .order_by(Evidence.updated_at.desc(), Evidence.id.desc()))
 
 
-def _tags(organisation_id: int, area: str) -> dict[int, set[int | None]]:
-    """evidence id → the levels it is tagged with in ``area`` (None: the whole area)."""
-    found: dict[int, set[int | None]] = {}
-    for evidence_id, level in db.session.execute(
-        sa.select(EvidenceTag.evidence_id, EvidenceTag.level).join(Evidence, Evidence.id == EvidenceTag.evidence_id)
-        .where(Evidence.organisation_id == organisation_id, EvidenceTag.area == area)
-    ):
-        found.setdefault(evidence_id, set()).add(level)
-    return found
+@dataclass
+class Library:
+    """What ``read_library`` read: the library (not archived, newest first), id → item of the evidence
+    asked for by id, and evidence id → the levels it is tagged with in the area (None: the whole area)."""
+
+    items: list[LibraryItem]
+    wanted: dict[int, LibraryItem]
+    tags: dict[int, set[int | None]]
+
+
+def read_library(organisation_id: int, area: str | None = None,
+                 also: set[int] | frozenset[int] = frozenset()) -> Library:
+    """The organisation's library, the evidence among ``also`` (archived or not) and the tags of ``area``:
+    one statement."""
+    wanted = {i for i in also if isinstance(i, int)}
+    rows = db.session.execute(_library_statement(bool(wanted), area is not None),
+                              {"organisation_id": organisation_id, "wanted": sorted(wanted), "area": area}).all()
+    found: dict[int, tuple[LibraryItem, bool]] = {}  # in the statement's order
+    tags: dict[int, set[int | None]] = {}
+    for row in rows:
+        if row.id not in found:
+            found[row.id] = (LibraryItem(row.id, row.title, row.url), row.archived)
+        if area is not None and row.tag_id is not None:
+            tags.setdefault(row.id, set()).add(row.tag_level)
+    return Library(items=[item for item, archived in found.values() if not archived],
+                   wanted={i: item for i, (item, _archived) in found.items() if i in wanted}, tags=tags)
 
 
 def build_picker(organisation_id: int, area: dict, selected: dict[int, list],
                  labels: dict[int, str] | None = None, texts: dict[str, str] | None = None,
-                 library: list[LibraryItem] | None = None) -> Picker:
+                 library: Library | None = None) -> Picker:
     """Split the library for the steps of ``area``; ``selected`` is level → evidence ids linked now.
 
     ``labels`` (level → "Step n" in the page's language; the level itself when missing) and
-    ``texts`` are translated once, not once per checkbox. ``library``: ``load_library``'s, when
-    the caller has read it."""
-    library = _library(organisation_id) if library is None else library
-    tags = _tags(organisation_id, area["code"])
+    ``texts`` are translated once, not once per checkbox. ``library``: ``read_library`` for this
+    area, when the caller has read it (else it is read here: the library and its tags, one statement)."""
+    found = read_library(organisation_id, area["code"]) if library is None else library
+    library, tags = found.items, found.tags
     levels = [step["level"] for step in area["steps"]]
     chosen = {level: {i for i in selected.get(level, []) if isinstance(i, int)} for level in levels}
     labels = {level: (labels or {}).get(level) or level for level in levels}

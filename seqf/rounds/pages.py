@@ -52,7 +52,8 @@ def is_locked(round_: Round, response: Response | None) -> bool:
     return not workflow.allowed("response", response, "edit", current_user)
 
 
-def picker_for(round_: Round, area: dict, data: AreaData, library: list | None = None) -> evidence_picker.Picker:
+def picker_for(round_: Round, area: dict, data: AreaData,
+               library: evidence_picker.Library | None = None) -> evidence_picker.Picker:
     """The evidence picker of one area: the library once, each step's linked and tagged evidence."""
     from flask import url_for
 
@@ -264,8 +265,10 @@ def consensus_context(round_: Round, areas: list[dict], index: int, posted: Area
     staff_ids = round_summary.prefill_candidates(in_force)
     posted_ids = [i for step in posted.steps for i in step.evidence_ids] if posted is not None else []
     stored_ids = [i for step in stored.data.steps for i in step.evidence_ids] if stored is not None else []
-    # the library and the evidence linked by staff, in the form or stored (archived too): one statement
-    library, items = evidence_picker.load_library(round_.organisation_id, {*staff_ids, *posted_ids, *stored_ids})
+    # the library with its tags in this area, and the evidence linked by staff, in the form or stored
+    # (archived too): one statement
+    library = evidence_picker.read_library(round_.organisation_id, area["code"], {*staff_ids, *posted_ids, *stored_ids})
+    items = library.wanted
     suggested = None
     prefill = rounds.consensus_prefill(round_, in_force, existing=set(items)).get(area["code"])
     if posted is not None:

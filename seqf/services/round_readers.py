@@ -11,6 +11,8 @@ round opened (added with it, changed from or to it, removed while holding it). I
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 
 from seqf.extensions import db
@@ -31,24 +33,34 @@ class Readers(set):
         self.response_ids = response_ids
 
 
+@functools.cache
+def _readers_statement() -> sa.CompoundSelect:
+    """``readers_since_open``'s union, built once per process with bound parameters: building it
+    (three selects, their coercions and cache key) cost more than running it."""
+    organisation_id = sa.bindparam("organisation_id", type_=sa.Integer)
+    current = sa.select(Membership.user_id).where(
+        Membership.organisation_id == organisation_id, Membership.role.in_(READER_ROLES))
+    no_data = sa.type_coerce(sa.null(), AuditEvent.data.type)
+    # (kind, id, data): "m" a current reader's user id, "e" an event's data, "r" a current reader's response id
+    return sa.union_all(
+        sa.select(sa.literal("m").label("kind"), Membership.user_id.label("id"), no_data.label("data"))
+        .where(Membership.organisation_id == organisation_id, Membership.role.in_(READER_ROLES)),
+        sa.select(sa.literal("e"), sa.null(), AuditEvent.data).where(
+            AuditEvent.organisation_id == organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
+            AuditEvent.at >= sa.bindparam("opened_at", type_=AuditEvent.at.type)),
+        sa.select(sa.literal("r"), Response.id, no_data).where(
+            Response.round_id == sa.bindparam("round_id", type_=sa.Integer),
+            Response.user_id.in_(current.scalar_subquery())),
+    )
+
+
 def readers_since_open(round_: Round) -> set[int]:
     """Users who have been a leader or organisation admin of the organisation since ``round_`` opened.
 
     One statement brings the current readers, the role-change events since the round opened and
     the round's responses of the current readers (which ``reader_response_ids`` then need not read)."""
-    current = sa.select(Membership.user_id).where(
-        Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES))
-    no_data = sa.type_coerce(sa.null(), AuditEvent.data.type)
-    # (kind, id, data): "m" a current reader's user id, "e" an event's data, "r" a current reader's response id
-    rows = db.session.execute(sa.union_all(
-        sa.select(sa.literal("m").label("kind"), Membership.user_id.label("id"), no_data.label("data"))
-        .where(Membership.organisation_id == round_.organisation_id, Membership.role.in_(READER_ROLES)),
-        sa.select(sa.literal("e"), sa.null(), AuditEvent.data).where(
-            AuditEvent.organisation_id == round_.organisation_id, AuditEvent.action.in_(MEMBERSHIP_ACTIONS),
-            AuditEvent.at >= round_.created_at),
-        sa.select(sa.literal("r"), Response.id, no_data).where(
-            Response.round_id == round_.id, Response.user_id.in_(current.scalar_subquery())),
-    )).all()
+    rows = db.session.execute(_readers_statement(), {
+        "organisation_id": round_.organisation_id, "round_id": round_.id, "opened_at": round_.created_at}).all()
     readers = {found for kind, found, _data in rows if kind == "m"}
     holders = set(readers)
     responses = {found for kind, found, _data in rows if kind == "r"}

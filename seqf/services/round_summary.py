@@ -12,6 +12,7 @@ shown (invited, submitted, who); a reopened round shows the release it already h
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -152,18 +153,24 @@ def _snapshots(round_: Round, released_only: bool) -> RoundSnapshot | None:
     return db.session.scalar(query.order_by(RoundSnapshot.id.desc()).limit(1))
 
 
+@functools.cache
+def _latest_snapshots_statement() -> sa.Select:
+    """``latest_snapshots``' statement, built once per process (building it cost more than running it)."""
+    def newest(*conditions):
+        return sa.select(sa.func.max(RoundSnapshot.id)).where(
+            RoundSnapshot.round_id == sa.bindparam("round_id"), *conditions).scalar_subquery()
+
+    return sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids)).where(sa.or_(
+        RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True))))
+
+
 def latest_snapshots(round_: Round) -> tuple[RoundSnapshot | None, RoundSnapshot | None]:
     """(the latest released snapshot, the latest snapshot) in one statement.
 
     Usually they are the same row, which is then read and its JSON parsed once; a page needs both
     (the release in force, and whether a later close released nothing new). The snapshot's own
     list of counted responses (up to thousands of ids, only a close needs it) is not read."""
-    def newest(*conditions):
-        return sa.select(sa.func.max(RoundSnapshot.id)).where(
-            RoundSnapshot.round_id == round_.id, *conditions).scalar_subquery()
-
-    rows = db.session.scalars(sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids)).where(sa.or_(
-        RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True))))).all()
+    rows = db.session.scalars(_latest_snapshots_statement(), {"round_id": round_.id}).all()
     released = max((r for r in rows if r.released), key=lambda r: r.id, default=None)
     latest = max(rows, key=lambda r: r.id, default=None)
     return released, latest
@@ -304,35 +311,58 @@ def consensus_prefill(round_: Round, in_force: tuple[RoundSnapshot | None, dict[
     return prefill
 
 
-def previous_round(round_: Round) -> Round | None:
-    """The organisation's latest earlier round with a consensus, on the same instrument."""
+@functools.cache
+def _previous_round_statement() -> sa.Select:
+    """``previous_round``'s statement, built once per process."""
     from seqf.models import Instrument
 
-    return db.session.scalar(
-        sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
-            Round.organisation_id == round_.organisation_id,
-            Round.consensus_recorded_at.is_not(None), Round.id < round_.id,
-            Instrument.slug == round_.instrument.slug,
-        ).order_by(Round.id.desc()).limit(1)
-    )
+    return (sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
+        Round.organisation_id == sa.bindparam("organisation_id"),
+        Round.consensus_recorded_at.is_not(None), Round.id < sa.bindparam("round_id"),
+        Instrument.slug == sa.bindparam("slug", type_=Instrument.slug.type),
+    ).order_by(Round.id.desc()).limit(1))
 
 
-def _consensus_figures(round_ids: list[int], texts_of: int | None = None
-                       ) -> tuple[dict[int, dict[str, tuple[int, int]]], dict[str, sa.Row]]:
-    """(claimed and score per area of each round's consensus, what round ``texts_of``'s group wrote per area).
+def previous_round(round_: Round) -> Round | None:
+    """The organisation's latest earlier round with a consensus, on the same instrument."""
+    return db.session.scalar(_previous_round_statement(), {
+        "organisation_id": round_.organisation_id, "round_id": round_.id, "slug": round_.instrument.slug})
 
-    One statement of plain columns for the results page, which shows both rounds' scores and this
-    round's texts; the texts of the previous round come along unused (a few rows)."""
-    scores: dict[int, dict[str, tuple[int, int]]] = {round_id: {} for round_id in round_ids}
-    texts: dict[str, sa.Row] = {}
-    columns = [AreaAssessment.consensus_round_id, AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
-    if texts_of is not None:
+
+@functools.cache
+def _results_figures_statement(with_texts: bool) -> sa.Select:
+    """The round and its ``previous_round``, each with its consensus per area (one row per area, or one
+    row of nulls for a round without any), built once per process with bound parameters."""
+    from seqf.models import Instrument
+
+    previous = (sa.select(Round.id).join(Instrument, Instrument.id == Round.instrument_id).where(
+        Round.organisation_id == sa.bindparam("organisation_id", type_=sa.Integer),
+        Round.consensus_recorded_at.is_not(None), Round.id < sa.bindparam("round_id", type_=sa.Integer),
+        Instrument.slug == sa.bindparam("slug", type_=sa.String),
+    ).order_by(Round.id.desc()).limit(1).scalar_subquery())
+    columns = [AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
+    if with_texts:
         columns += [AreaAssessment.justification, AreaAssessment.strengths, AreaAssessment.recommendations]
-    for row in db.session.execute(sa.select(*columns).where(AreaAssessment.consensus_round_id.in_(round_ids))):
-        scores[row.consensus_round_id][row.area] = (row.claimed, row.score)
-        if row.consensus_round_id == texts_of:
+    return (sa.select(Round, *columns).outerjoin(AreaAssessment, AreaAssessment.consensus_round_id == Round.id)
+            .where(sa.or_(Round.id == sa.bindparam("round_id", type_=sa.Integer), Round.id == previous)))
+
+
+def _results_figures(round_: Round, with_texts: bool
+                     ) -> tuple[Round | None, dict[int, dict[str, tuple[int, int]]], dict[str, sa.Row]]:
+    """(``previous_round``, claimed and score per area of both rounds' consensus, what this round's group
+    wrote per area (``with_texts``)): one statement for the results page."""
+    rows = db.session.execute(_results_figures_statement(with_texts), {
+        "organisation_id": round_.organisation_id, "round_id": round_.id, "slug": round_.instrument.slug}).all()
+    previous = next((row.Round for row in rows if row.Round.id != round_.id), None)
+    scores: dict[int, dict[str, tuple[int, int]]] = {round_.id: {}, **({previous.id: {}} if previous else {})}
+    texts: dict[str, sa.Row] = {}
+    for row in rows:
+        if row.area is None:
+            continue  # a round without any consensus area
+        scores[row.Round.id][row.area] = (row.claimed, row.score)
+        if with_texts and row.Round.id == round_.id:
             texts[row.area] = row
-    return scores, texts
+    return previous, scores, texts
 
 
 def round_results(round_: Round, texts: dict | None = None) -> dict:
@@ -342,9 +372,7 @@ def round_results(round_: Round, texts: dict | None = None) -> dict:
     ``rounds.consensus_texts``), read in the same statement as the scores."""
     from seqf.services.rounds import consensus_result
 
-    previous = previous_round(round_)
-    scores, found = _consensus_figures([round_.id, *([previous.id] if previous else [])],  # both rounds, one query
-                                       texts_of=round_.id if texts is not None else None)
+    previous, scores, found = _results_figures(round_, with_texts=texts is not None)
     if texts is not None:
         texts.update(found)
     result = consensus_result(round_, scores[round_.id])

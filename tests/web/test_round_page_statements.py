@@ -12,9 +12,9 @@ from tests.web.test_summary_queries import _closed_round, _measure
 
 CEILINGS = {
     "GET /rounds/<id>/summary": 7,
-    "GET /rounds/<id>/results": 7,
-    "GET /rounds/<id>/consensus": 10,
-    "GET /rounds/<id>/consensus?area=5": 10,
+    "GET /rounds/<id>/results": 6,
+    "GET /rounds/<id>/consensus": 8,
+    "GET /rounds/<id>/consensus?area=5": 8,
     "GET /rounds/<id>/export.csv": 6,
     "GET /rounds/<id>/export.xlsx": 7,
     "GET /api/v1/rounds/<id>/summary": 9,
