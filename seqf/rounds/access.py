@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,8 +16,15 @@ from seqf.models import Instrument, Round
 from seqf.services.round_guards import is_participant
 from seqf.web import Refused
 
-# built once: the loader options are the same for every round page (building them cost a little each request)
+# the loader options are the same for every round page
 ROUND_PAGE_OPTIONS = (joinedload(Round.organisation), joinedload(Round.instrument).defer(Instrument.definition))
+
+
+@functools.cache
+def _round_page_query() -> sa.Select:
+    """Built once with the round as a parameter: ``session.get`` with options builds its statement
+    anew on every call (31 SQL expressions), and a round page starts with an empty session anyway."""
+    return sa.select(Round).where(Round.id == sa.bindparam("round_id")).options(*ROUND_PAGE_OPTIONS)
 
 
 def round_or_404(round_id: int, *, lead: bool = False) -> Round:
@@ -23,7 +33,7 @@ def round_or_404(round_id: int, *, lead: bool = False) -> Round:
     The organisation (every round page names it) and the instrument row without its large
     definition (``instruments.light_instrument`` then finds it in the session) come in the same
     statement."""
-    round_ = db.session.get(Round, round_id, options=ROUND_PAGE_OPTIONS)
+    round_ = db.session.scalar(_round_page_query(), {"round_id": round_id})
     if round_ is None or not permissions.is_member(current_user, round_.organisation_id):
         abort(404)
     if lead and not can_lead(round_):

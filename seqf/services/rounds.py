@@ -218,16 +218,23 @@ def response_of(round_: Round, user: User, create: bool = False) -> Response | N
 
     Two first saves at once both find no response: see ``_new_response``.
     """
-    query = sa.select(Response).where(Response.round_id == round_.id, Response.user_id == user.id)
+    query, params = _response_query(), {"round_id": round_.id, "user_id": user.id}
     if not create:
-        return db.session.scalar(query)
+        return db.session.scalar(query, params)
     locks.lock(round_, shared=True)
-    response = db.session.scalar(query)
+    response = db.session.scalar(query, params)
     if response is None:
         if not is_participant(round_, user):
             raise NotFound(_("You are not a participant in this round."))
-        response = _new_response(round_, user, query)
+        response = _new_response(round_, user, query, params)
     return response
+
+
+@functools.cache
+def _response_query() -> sa.Select:
+    """The user's response in a round (``response_of``), built once with parameters."""
+    return sa.select(Response).where(Response.round_id == sa.bindparam("round_id"),
+                                     Response.user_id == sa.bindparam("user_id"))
 
 
 def locked_response(round_: Round, user: User, *, round_locked: bool = False) -> Response:
