@@ -175,12 +175,7 @@ def new_goal(org_id: int):
 # --- a goal --------------------------------------------------------------------------------------
 
 def _goal(goal_id: int) -> Goal:
-    """``plan_guards.goal_or_404`` with the goal read by the goal page's prebuilt statement: the same
-    goal, organisation and recommendations, and the same rule of who reads it."""
-    goal = goal_page.goal(goal_id)
-    if goal is None or not plan_guards.can_read_plan(current_user, goal.organisation_id):
-        abort(404, description=_("No such goal."))
-    return goal
+    return _or_404(lambda: plan_guards.goal_or_404(goal_id, current_user))
 
 
 DONE_TASKS_SHOWN = 5  # done tasks listed before "show all tasks"

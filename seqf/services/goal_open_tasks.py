@@ -20,13 +20,9 @@ import sqlalchemy.orm as so
 
 from seqf.extensions import db
 from seqf.models import Goal, GoalHealth, GoalState, Task, TaskState, User
+from seqf.services.goal_timeline import Person
 
 SHOWN = 8
-
-
-class Person(NamedTuple):
-    id: int
-    name: str
 
 
 class ActiveGoal(NamedTuple):

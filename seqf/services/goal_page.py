@@ -4,7 +4,6 @@ role grants) or whole evidence objects cost more worker CPU than the rest of the
 
 - ``people``: the named people's names, which of them are active members (the task form's choices)
   and who is away today ("acting" and "away"): one statement instead of two.
-- ``goal``: the goal with its organisation and recommendations (the guard's statement, built once).
 - ``tasks``: the goal's tasks as the columns a task row shows.
 - ``evidence``: the evidence linked to the goal, with when and by whom, and (for those who may link)
   the library's evidence that could still be linked: one statement instead of two.
@@ -67,19 +66,9 @@ _LINKED_AND_LINKABLE = (
     .limit(sa.select(sa.func.count()).select_from(goal_evidence)
            .where(goal_evidence.c.goal_id == sa.bindparam("goal_id")).scalar_subquery() + LINKABLE_MAX))
 
-_GOAL = (sa.select(Goal).where(Goal.id == sa.bindparam("goal_id"))
-         .options(so.joinedload(Goal.organisation), so.joinedload(Goal.recommendations)))
 _TASKS = (sa.select(Task.id, Task.goal_id, Task.title, Task.note, Task.assignee_id, Task.due_on, Task.state,
                     Task.done_at, Task.version)
           .where(Task.goal_id == sa.bindparam("goal_id")).order_by(Task.due_on, Task.id))
-
-
-def goal(goal_id: int) -> Goal | None:
-    """The goal with its organisation and linked recommendations joined in (what
-    ``plan_guards.goal_or_404`` loads, the page showing both), from a statement built once: building
-    the select with its loader options each time cost more than running it. None if there is none;
-    who may read it is still the guard's ``can_read_plan``."""
-    return db.session.execute(_GOAL, {"goal_id": goal_id}).unique().scalar_one_or_none()
 
 
 def tasks(goal: Goal) -> list[sa.Row]:

@@ -24,7 +24,7 @@ SHOWN = ("goal.created", "goal.edited", "goal.state_changed", "task.created", "t
 
 
 class Person(NamedTuple):
-    """Who wrote a progress update: the timeline names them, nothing more."""
+    """Someone a plan page only names (an update's author, a goal's owner, a task's assignee)."""
 
     id: int
     name: str

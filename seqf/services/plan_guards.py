@@ -11,6 +11,9 @@ of a task, ``participant`` of a meeting series, and ``member`` for any membershi
 
 from __future__ import annotations
 
+import functools
+
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
@@ -78,11 +81,18 @@ def require_plan_lead(organisation_id: int, user: User) -> None:
         raise Forbidden(_("Only the organisation's leaders can do this."))
 
 
+@functools.cache
+def _goal_query() -> sa.Select:
+    """Built once with the goal as a parameter: ``session.get`` with loader options built its
+    statement anew on every call, which cost more than running it."""
+    return (sa.select(Goal).where(Goal.id == sa.bindparam("goal_id"))
+            .options(so.joinedload(Goal.organisation), so.joinedload(Goal.recommendations)))
+
+
 def goal_or_404(goal_id: int, user: User) -> Goal:
     """The goal with its organisation and linked recommendations, joined into one statement (every goal
     page and call shows or checks them; a goal links a handful of recommendations at most)."""
-    goal = db.session.get(Goal, goal_id, options=[so.joinedload(Goal.organisation),
-                                                  so.joinedload(Goal.recommendations)])
+    goal = db.session.execute(_goal_query(), {"goal_id": goal_id}).unique().scalar_one_or_none()
     if goal is None or not can_read_plan(user, goal.organisation_id):
         raise NotFound(_("No such goal."))
     return goal
