@@ -7,8 +7,9 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 
 from seqf.i18n import date_text
+from seqf.labels import HEALTH_LABELS
 
-HEALTH = {"on_track": _l("On track"), "at_risk": _l("At risk"), "off_track": _l("Off track")}
+HEALTH = HEALTH_LABELS
 CHANGES = {
     "goal.created": _l("Goal created"), "goal.edited": _l("Goal changed"),
     "goal.state_changed": _l("Goal state changed"),
@@ -21,12 +22,6 @@ COMING = {"review": _l("Review visit"), "follow_up": _l("Follow-up"),
 
 def health_label(code: str | None) -> str:
     return str(HEALTH.get(code or "", code or ""))
-
-
-def health_words() -> dict[str, str]:
-    """Every health's word in the reader's language, for a page that shows one per goal: translated
-    once per page instead of once per goal."""
-    return {code: str(word) for code, word in HEALTH.items()}
 
 
 def change_label(code: str) -> str:

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 
 from seqf import clock, plan_rules, workflow
 from seqf.extensions import db
+from seqf.labels import HEALTH_LABELS, translated
 from seqf.markdown import render_markdown
 from seqf.models import Goal, GoalState, Recommendation, Task
 from seqf.plans import bp
@@ -46,7 +47,6 @@ from seqf.services.errors import NotFound, ServiceError
 from seqf.web import Refused, attempt
 
 STATE_LABELS = {"active": _l("Active"), "paused": _l("Paused"), "achieved": _l("Achieved"), "dropped": _l("Dropped")}
-HEALTH_LABELS = {"on_track": _l("On track"), "at_risk": _l("At risk"), "off_track": _l("Off track")}
 TRANSITION_LABELS = {"achieve": _l("Mark as achieved"), "pause": _l("Pause"), "resume": _l("Resume"),
                      "drop": _l("Drop"), "reopen": _l("Reopen")}
 
@@ -209,12 +209,6 @@ def description_html(text: str):
     return render_markdown(text)
 
 
-def _translated(labels: dict) -> dict[str, str]:
-    """Lazy labels translated once for the page: the timeline names a health or a state per entry,
-    and each lazy label looked up the catalogue again."""
-    return {key: str(label) for key, label in labels.items()}
-
-
 def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
                update_form: UpdateForm | None = None, state_form: StateForm | None = None,
                confirm: str | None = None, evidence_form: EvidenceLinkForm | None = None):
@@ -253,8 +247,8 @@ def _goal_page(goal: Goal, status: int = 200, task_form: TaskForm | None = None,
         can_edit=workflow.allowed("goal", goal, "edit", current_user),
         can_update=workflow.allowed("goal", goal, "record_update", current_user),
         can_add_task=workflow.allowed("goal", goal, "add_task", current_user),
-        transitions=transitions, transition_labels=_translated(TRANSITION_LABELS), confirm=confirm,
-        health_labels=_translated(HEALTH_LABELS), state_labels=_translated(STATE_LABELS),
+        transitions=transitions, transition_labels=translated(TRANSITION_LABELS), confirm=confirm,
+        health_labels=translated(HEALTH_LABELS), state_labels=translated(STATE_LABELS),
         full=goal.state != GoalState.active
         and not plan_rules.may_add_goal(goal_service.active_count(goal.organisation_id)),
         today=today), status
