@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -17,14 +17,10 @@ from seqf.models import MeetingChange, MeetingSeries
 
 
 @dataclass(frozen=True)
-class SeriesOccurrence:
-    series: MeetingSeries
-    planned_on: dt.date
-    held_on: dt.date
+class SeriesOccurrence(meeting_dates.Occurrence):
+    """A meeting of a series: its planned and held dates (``moved``) with the series."""
 
-    @property
-    def moved(self) -> bool:
-        return self.planned_on != self.held_on
+    series: MeetingSeries = field(kw_only=True)
 
 
 def series_of(organisation_id: int) -> list[MeetingSeries]:
@@ -40,28 +36,22 @@ def occurrences(series: MeetingSeries, start: dt.date, end: dt.date) -> list[Ser
         return []
     found = meeting_dates.occurrences(series.first_on, series.interval_days, start=start, end=end,
                                       moved=series.moved, cancelled=series.cancelled)
-    return [SeriesOccurrence(series, o.planned_on, o.held_on) for o in found]
+    return [SeriesOccurrence(o.planned_on, o.held_on, series=series) for o in found]
 
 
 def upcoming(series: MeetingSeries, count: int = 6, today: dt.date | None = None) -> list[SeriesOccurrence]:
     today = today or clock.today()
     found = meeting_dates.upcoming(series.first_on, series.interval_days, today, count,
                                    moved=series.moved, cancelled=series.cancelled)
-    return [SeriesOccurrence(series, o.planned_on, o.held_on) for o in found
+    return [SeriesOccurrence(o.planned_on, o.held_on, series=series) for o in found
             if series.ends_on is None or o.planned_on <= series.ends_on]
 
 
 @dataclass(frozen=True)
-class NextMeeting:
-    """The organisation's next meeting: its series' title, the planned date and the day it is held."""
+class NextMeeting(meeting_dates.Occurrence):
+    """The organisation's next meeting: the planned date, the day it is held and its series' title."""
 
-    title: str
-    planned_on: dt.date
-    held_on: dt.date
-
-    @property
-    def moved(self) -> bool:
-        return self.planned_on != self.held_on
+    title: str = field(kw_only=True)
 
 
 @functools.cache
@@ -93,8 +83,8 @@ def next_meeting(organisation_id: int, today: dt.date | None = None) -> NextMeet
         for occurrence in meeting_dates.upcoming(row.first_on, row.interval_days, today, 1, moved=moved,
                                                  cancelled=frozenset(cancelled)):
             if row.ends_on is None or occurrence.planned_on <= row.ends_on:
-                found.append((occurrence.held_on, row.id, NextMeeting(row.title, occurrence.planned_on,
-                                                                      occurrence.held_on)))
+                found.append((occurrence.held_on, row.id, NextMeeting(occurrence.planned_on, occurrence.held_on,
+                                                                      title=row.title)))
     return min(found, key=lambda item: item[:2])[2] if found else None
 
 
