@@ -122,6 +122,7 @@ def app_config() -> dict:
 @pytest.fixture
 def app(backend, database_urls, app_config, tmp_path):
     from seqf.extensions import db
+    from seqf.services import snapshot_areas
 
     url = database_urls[backend]
     app = _Reusable.take(url, {**base_config(url, tmp_path), **app_config})
@@ -135,6 +136,7 @@ def app(backend, database_urls, app_config, tmp_path):
             yield app
             db.session.remove()
             _empty_tables(db)
+            snapshot_areas.forget()  # kept by row id, and SQLite gives the next test the same ids
     finally:
         _Reusable.give_back(app)
 

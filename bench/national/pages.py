@@ -27,6 +27,8 @@ def phases(state: dict) -> list[Phase]:
         # the floor every logged-in page stands on: the session query, the menu, base.html and one
         # statement of its own (the personal calendar feed's state)
         Phase("smallest logged-in page", "/me/calendar"),
+        # the same for the API: the token's statement and one of its own (the caller's memberships)
+        Phase("smallest API call", "/api/v1/me", who="small-token", kind="api"),
         Phase("dashboard", "/dashboard"),
         Phase("organisation front page", f"/organisations/{s['organisation']}/"),
         Phase("evidence library, small", f"/organisations/{s['organisation']}/evidence/"),

@@ -11,6 +11,11 @@ one version in several statements cannot mix bytes of two versions; if the row i
 meanwhile (the organisation deleted), the generator stops early and the client sees a short
 download, as with a dropped connection.
 
+A file no bigger than one chunk comes whole with the statement that finds it (``organisation_file``):
+it would be one chunk anyway, so the worker holds no more than when streaming, and the download
+needs no connection of its own (a pool checkout, its ping, a transaction and the chunk's statement:
+most evidence files are this small).
+
 ``stream_attachment`` is the one way the app sends a stored file: the evidence library, the API
 (``seqf.api.evidence``) and the review package's evidence download all go through it.
 """
@@ -24,6 +29,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, request
+from sqlalchemy.orm.attributes import set_committed_value
 
 from seqf.extensions import db
 from seqf.models import Evidence, EvidenceFile
@@ -32,16 +38,24 @@ CHUNK_BYTES = 1024 * 1024
 
 
 def organisation_file(organisation_id: int, evidence_id: int, version: int) -> EvidenceFile | None:
-    """One version of an evidence item's file, if the item belongs to the organisation (its bytes not
-    loaded). One statement: a download needs neither the item's tags nor the item itself."""
-    return db.session.scalar(_organisation_file_query(), {"organisation_id": organisation_id,
-                                                          "evidence_id": evidence_id, "version": version})
+    """One version of an evidence item's file, if the item belongs to the organisation; its bytes
+    loaded only if it is no bigger than one chunk. One statement: a download needs neither the
+    item's tags nor the item itself."""
+    found = db.session.execute(_organisation_file_query(), {
+        "organisation_id": organisation_id, "evidence_id": evidence_id, "version": version}).first()
+    if found is None:
+        return None
+    file, small = found
+    if small is not None and "data" not in file.__dict__:
+        set_committed_value(file, "data", bytes(small))  # loaded as if read, not a change
+    return file
 
 
 @functools.cache
 def _organisation_file_query() -> sa.Select:
     """Built once with parameters (a download's own work is small; building it was a tenth of it)."""
-    return (sa.select(EvidenceFile).join(Evidence, Evidence.id == EvidenceFile.evidence_id)
+    small = sa.case((EvidenceFile.size <= CHUNK_BYTES, EvidenceFile.data), else_=sa.null()).label("small")
+    return (sa.select(EvidenceFile, small).join(Evidence, Evidence.id == EvidenceFile.evidence_id)
             .where(Evidence.id == sa.bindparam("evidence_id"),
                    Evidence.organisation_id == sa.bindparam("organisation_id"),
                    EvidenceFile.version == sa.bindparam("version")))
@@ -83,8 +97,9 @@ def stream_attachment(file: EvidenceFile) -> Response:
     stored Content-Type (charset included, never guessed), the sha256 as ETag, and no caching.
     """
     size = int(file.size)
-    response = Response(file_chunks(db.engine, file.id, size), mimetype=file.content_type,
-                        direct_passthrough=True)
+    held = file.__dict__.get("data")  # a one-chunk file ``organisation_file`` read with the row
+    body = [held] if held is not None and len(held) == size else file_chunks(db.engine, file.id, size)
+    response = Response(body, mimetype=file.content_type, direct_passthrough=True)
     response.headers["Content-Type"] = file.content_type
     response.headers["Content-Length"] = str(size)
     response.headers.set("Content-Disposition", "attachment", **_disposition_names(file.filename))

@@ -32,7 +32,7 @@ from seqf.models import (
     User,
 )
 from seqf.models.assessments import step_evidence
-from seqf.services import audit, round_readers
+from seqf.services import audit, round_readers, snapshot_areas
 from seqf.services import instruments as instrument_service
 
 READER_ROLES = round_readers.READER_ROLES  # they read aggregates: their answers are known
@@ -160,16 +160,17 @@ def _latest_snapshots_statement() -> sa.Select:
         return sa.select(sa.func.max(RoundSnapshot.id)).where(
             RoundSnapshot.round_id == sa.bindparam("round_id"), *conditions).scalar_subquery()
 
-    return sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids)).where(sa.or_(
-        RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True))))
+    return (sa.select(RoundSnapshot).options(so.defer(RoundSnapshot.response_ids), so.defer(RoundSnapshot.areas))
+            .where(sa.or_(RoundSnapshot.id == newest(), RoundSnapshot.id == newest(RoundSnapshot.released.is_(True)))))
 
 
 def latest_snapshots(round_: Round) -> tuple[RoundSnapshot | None, RoundSnapshot | None]:
     """(the latest released snapshot, the latest snapshot) in one statement.
 
-    Usually they are the same row, which is then read and its JSON parsed once; a page needs both
-    (the release in force, and whether a later close released nothing new). The snapshot's own
-    list of counted responses (up to thousands of ids, only a close needs it) is not read."""
+    Usually they are the same row; a page needs both (the release in force, and whether a later
+    close released nothing new). The snapshot's own list of counted responses (up to thousands of
+    ids, only a close needs it) is not read, nor are its areas: ``snapshot_areas`` keeps them
+    parsed, and reads them only for a snapshot it does not hold yet."""
     rows = db.session.scalars(_latest_snapshots_statement(), {"round_id": round_.id}).all()
     released = max((r for r in rows if r.released), key=lambda r: r.id, default=None)
     latest = max(rows, key=lambda r: r.id, default=None)
@@ -199,8 +200,9 @@ def areas_in_force(round_: Round, release: RoundSnapshot | None,
         return {}
     threshold = aggregation.effective_threshold(round_.anonymity_threshold)
     known = round_readers.reader_response_ids(round_, readers)
-    return {code: entry for code, entry in release.areas.items()
-            if len(set(entry["response_ids"]) - known) >= threshold}
+    parsed = snapshot_areas.parsed_areas(release)
+    return {code: entry for code, entry in parsed.areas.items()
+            if len(parsed.response_ids[code] - known if known else parsed.response_ids[code]) >= threshold}
 
 
 def _progress(round_: Round) -> tuple[int, int]:

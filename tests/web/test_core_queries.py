@@ -146,7 +146,9 @@ def test_a_large_download_is_streamed_in_chunks_with_the_right_bytes(client, aut
     # one statement per chunk, and no statement selects the whole column
     chunks = [s for s in statements if "substr" in s.lower()]
     assert len(chunks) == -(-len(data) // evidence_files.CHUNK_BYTES)
-    assert not any("evidence_files.data" in s and "substr" not in s.lower() for s in statements)
+    # the whole column only under the one-chunk size guard (``organisation_file``): never this file
+    assert not any("evidence_files.data" in s and "substr" not in s.lower() and "CASE WHEN" not in s
+                   for s in statements)
     with app.test_request_context():
         stored = evidence_service.evidence_file(evidence, 1)
         assert evidence_files.stream_attachment(stored).direct_passthrough
@@ -154,3 +156,33 @@ def test_a_large_download_is_streamed_in_chunks_with_the_right_bytes(client, aut
     again = client.get(f"/organisations/{org.id}/evidence/{evidence.id}/files/1",
                        headers={"If-None-Match": f'"{response.headers["ETag"].strip(chr(34))}"'})
     assert again.status_code == 304
+
+
+def test_a_file_of_one_chunk_comes_with_its_row_and_needs_no_connection_of_its_own(
+        client, auth, app, make_org, make_user):
+    org = make_org(name="Arkiv AS")
+    staff = make_user(org=org, member_role="staff")
+    data = CSV + b"".join(b"%d;linje\n" % n for n in range(2_000))
+    assert len(data) <= evidence_files.CHUNK_BYTES
+    evidence = evidence_service.add_file_evidence(staff, org, title="Liten tabell", filename="liten.csv", data=data)
+    db.session.commit()
+    db.session.expire_all()
+    auth.login(staff)
+    checkouts = []
+
+    def checkout(*args):
+        checkouts.append(args)
+
+    sa.event.listen(db.engine, "checkout", checkout)
+    try:
+        with counting() as statements:
+            response = client.get(f"/organisations/{org.id}/evidence/{evidence.id}/files/1")
+            body = response.get_data()
+    finally:
+        sa.event.remove(db.engine, "checkout", checkout)
+    assert response.status_code == 200
+    assert body == data
+    assert response.headers["Content-Length"] == str(len(data))
+    assert response.headers["Content-Disposition"] == "attachment; filename=liten.csv"
+    assert not [s for s in statements if "substr" in s.lower()]  # read with the row, not in chunks
+    assert len(checkouts) <= 1  # the request's own connection only; streaming takes one more
