@@ -190,7 +190,7 @@ def run(state: dict, seconds: float = 20, warmup: float = 3, users: int = 20) ->
     healthz = max(rows[0]["rps"], rows[-1]["rps"]) or 1
     for row in rows:
         row["share"] = row["rps"] / healthz
-        row["statements"], row["cpu_ms"] = counted.get(row["page"], (None, None))
+        row["statements"], row["cpu_ms"], row["postgres_ms"] = counted.get(row["page"], (None, None, None))
     reset_drafts(url, tokens)
     return {"rows": rows, "rss_steady": rss_steady, "rss_peak": max(rss_peak, default=0), "seconds": seconds,
             "users": users, "load_start": load_start, "load_end": _loadavg()}

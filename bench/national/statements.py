@@ -11,11 +11,13 @@ own has locust's gevent patches, under which every wait for PostgreSQL goes thro
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -24,18 +26,21 @@ from seqf import create_app
 from seqf.extensions import db
 
 CPU_RUNS = 15
+SERVER_RUNS = 100  # PostgreSQL's CPU is read from /proc in 10 ms ticks: enough requests to see it
 # psycopg prepares a statement on its sixth run (``prepare_threshold`` 5); a long-running worker has
 # long since passed that, so the counted request and the timed ones come after it
 WARM_RUNS = 6
 
 
 def count(database_url: str, state: dict, phases: list[Phase],
-          tokens: list[dict]) -> dict[str, tuple[int, float | None]]:
-    """Per phase: (statements of one request, median CPU ms of one request or None)."""
+          tokens: list[dict]) -> dict[str, tuple[int, float | None, float | None]]:
+    """Per phase: (statements of one request, median CPU ms of one request or None, PostgreSQL's
+    CPU ms per request or None)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-national-count",
                       "SMTP_HOST": None, "RATELIMIT_ENABLED": False})
-    counts: dict[str, tuple[int, float | None]] = {}
+    counts: dict[str, tuple[int, float | None, float | None]] = {}
     clients = {}
+    server = _ServerCPU(database_url)
     with app.app_context():
         seen: list[str] = []
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
@@ -74,23 +79,62 @@ def count(database_url: str, state: dict, phases: list[Phase],
                     client.open(path, method=phase.method, headers=headers, data=body)
                     times.append((time.process_time() - started) * 1000)
                 cpu = statistics.median(times)
-            counts[phase.name] = (statements, cpu)
+            postgres = None
+            if phase.kind != "submit" and server.readable():
+                before = server.seconds()
+                for _ in range(SERVER_RUNS):
+                    client.open(path, method=phase.method, headers=headers, data=body)
+                postgres = (server.seconds(before) - sum(before.values())) * 1000 / SERVER_RUNS
+            counts[phase.name] = (statements, cpu, postgres)
             db.session.remove()
+    server.close()
     return counts
 
 
-def in_own_process(database_url: str, state_file: str, tokens: list[dict]) -> dict[str, tuple[int, float | None]]:
+class _ServerCPU:
+    """CPU time of the bench database's server processes, from ``/proc`` (a local PostgreSQL, as in
+    the bench). The kernel counts it in ticks of 10 ms, so it is read over ``SERVER_RUNS`` requests."""
+
+    def __init__(self, database_url: str) -> None:
+        self._engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def _pids(self) -> list[int]:
+        with self._engine.connect() as conn:
+            return list(conn.scalars(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")))
+
+    def _of(self, pid: int) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self._tick
+
+    def readable(self) -> bool:
+        return any(self._of(pid) is not None for pid in self._pids())
+
+    def seconds(self, before: dict[int, float] | None = None) -> dict[int, float] | float:
+        """Per server process now; given ``before``, the total now of those and of any started since."""
+        now = {pid: found for pid in self._pids() if (found := self._of(pid)) is not None}
+        if before is None:
+            return now
+        return sum(now.values()) + sum(v for pid, v in before.items() if pid not in now)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def in_own_process(database_url: str, state_file: str,
+                   tokens: list[dict]) -> dict[str, tuple[int, float | None, float | None]]:
     """``count`` in a fresh interpreter (``python -m bench.national.statements``), without gevent."""
     arguments = json.dumps({"database_url": database_url, "state_file": state_file, "tokens": tokens})
     done = subprocess.run([sys.executable, "-m", "bench.national.statements"], input=arguments, text=True,
                           capture_output=True, check=True)
     last = done.stdout.strip().splitlines()[-1]  # anything the app printed comes before it
-    return {name: (statements, cpu) for name, (statements, cpu) in json.loads(last).items()}
+    return {name: tuple(values) for name, values in json.loads(last).items()}
 
 
 def main() -> None:
-    from pathlib import Path
-
     from bench.national.pages import phases
 
     arguments = json.load(sys.stdin)

@@ -21,17 +21,22 @@ from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
 
 def closing_responses(app):
-    """The app with each response closed as soon as it is sent, or when the server abandons it.
+    """The app with each response read whole and closed before the server sends any of it.
 
     werkzeug's development server closes a response only after reading what is left of the
     request; when the browser has already dropped the connection (it navigated away while a static
-    file was on its way), that read raises and the file is never closed, so a test fails at teardown
-    with an unrelated ResourceWarning. gunicorn, which production uses, does not do this."""
+    file was on its way), that read raises and the response is never closed. Wrapping it in a
+    generator that closes it in ``finally`` was not enough: the abandoned generator, the file and
+    the exception's frames then die together in a reference cycle, and the garbage collector may
+    finalise the file first — a ResourceWarning that failed whichever browser test was running
+    (``profile-several-sessions-phone`` once). Read whole, the body is closed before the first byte
+    is written, whatever the browser does. The test files are small; gunicorn, which production
+    uses, does not have this problem."""
 
     def wsgi(environ, start_response):
         body = app(environ, start_response)
         try:
-            yield from body
+            return [b"".join(body)]
         finally:
             close = getattr(body, "close", None)
             if close is not None:
