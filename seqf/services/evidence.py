@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from seqf import filetypes
 from seqf.extensions import db
 from seqf.models import Evidence, EvidenceFile, EvidenceTag, Organisation, OwnArea, User, utcnow
-from seqf.services import audit, locks
+from seqf.services import audit, evidence_files, locks
 from seqf.services.errors import Conflict, RuleViolation
 from seqf.text import clean_single_line, has_visible
 
@@ -437,11 +437,12 @@ def _foreign(ids: list[str]) -> RuleViolation:
 
 
 def evidence_file(evidence: Evidence, version: int | None = None) -> EvidenceFile | None:
-    """One version of the file (the latest when ``version`` is None), its bytes not loaded: downloads
-    stream them in chunks (``seqf.services.evidence_files``); ``file.data`` still loads them whole."""
-    query = sa.select(EvidenceFile).where(EvidenceFile.evidence_id == evidence.id)
+    """One version of the file to send (the latest when ``version`` is None): its bytes come with it
+    only if it is no bigger than one chunk, else downloads stream them in chunks
+    (``seqf.services.evidence_files``); ``file.data`` still loads them whole."""
+    query = sa.select(EvidenceFile, evidence_files.small_bytes()).where(EvidenceFile.evidence_id == evidence.id)
     if version is None:
         query = query.order_by(EvidenceFile.version.desc()).limit(1)
     else:
         query = query.where(EvidenceFile.version == version)
-    return db.session.scalar(query)
+    return evidence_files.with_small_bytes(db.session.execute(query).first())

@@ -11,7 +11,8 @@ one version in several statements cannot mix bytes of two versions; if the row i
 meanwhile (the organisation deleted), the generator stops early and the client sees a short
 download, as with a dropped connection.
 
-A file no bigger than one chunk comes whole with the statement that finds it (``organisation_file``):
+A file no bigger than one chunk comes whole with the statement that finds it (``small_bytes``, used by
+``organisation_file`` and ``seqf.services.evidence.evidence_file``):
 it would be one chunk anyway, so the worker holds no more than when streaming, and the download
 needs no connection of its own (a pool checkout, its ping, a transaction and the chunk's statement:
 most evidence files are this small).
@@ -41,11 +42,21 @@ def organisation_file(organisation_id: int, evidence_id: int, version: int) -> E
     """One version of an evidence item's file, if the item belongs to the organisation; its bytes
     loaded only if it is no bigger than one chunk. One statement: a download needs neither the
     item's tags nor the item itself."""
-    found = db.session.execute(_organisation_file_query(), {
-        "organisation_id": organisation_id, "evidence_id": evidence_id, "version": version}).first()
-    if found is None:
+    return with_small_bytes(db.session.execute(_organisation_file_query(), {
+        "organisation_id": organisation_id, "evidence_id": evidence_id, "version": version}).first())
+
+
+def small_bytes() -> sa.ColumnElement:
+    """A column for a statement that finds a file to send: its bytes if it is no bigger than one
+    chunk, else NULL (``with_small_bytes`` puts them on the file)."""
+    return sa.case((EvidenceFile.size <= CHUNK_BYTES, EvidenceFile.data), else_=sa.null()).label("small")
+
+
+def with_small_bytes(row) -> EvidenceFile | None:
+    """The file of a ``(EvidenceFile, small_bytes())`` row, its bytes loaded if they came with it."""
+    if row is None:
         return None
-    file, small = found
+    file, small = row
     if small is not None and "data" not in file.__dict__:
         set_committed_value(file, "data", bytes(small))  # loaded as if read, not a change
     return file
@@ -54,8 +65,7 @@ def organisation_file(organisation_id: int, evidence_id: int, version: int) -> E
 @functools.cache
 def _organisation_file_query() -> sa.Select:
     """Built once with parameters (a download's own work is small; building it was a tenth of it)."""
-    small = sa.case((EvidenceFile.size <= CHUNK_BYTES, EvidenceFile.data), else_=sa.null()).label("small")
-    return (sa.select(EvidenceFile, small).join(Evidence, Evidence.id == EvidenceFile.evidence_id)
+    return (sa.select(EvidenceFile, small_bytes()).join(Evidence, Evidence.id == EvidenceFile.evidence_id)
             .where(Evidence.id == sa.bindparam("evidence_id"),
                    Evidence.organisation_id == sa.bindparam("organisation_id"),
                    EvidenceFile.version == sa.bindparam("version")))

@@ -159,7 +159,7 @@ def test_a_large_download_is_streamed_in_chunks_with_the_right_bytes(client, aut
 
 
 def test_a_file_of_one_chunk_comes_with_its_row_and_needs_no_connection_of_its_own(
-        client, auth, app, make_org, make_user):
+        client, auth, app, api, make_org, make_user):
     org = make_org(name="Arkiv AS")
     staff = make_user(org=org, member_role="staff")
     data = CSV + b"".join(b"%d;linje\n" % n for n in range(2_000))
@@ -186,3 +186,9 @@ def test_a_file_of_one_chunk_comes_with_its_row_and_needs_no_connection_of_its_o
     assert response.headers["Content-Disposition"] == "attachment; filename=liten.csv"
     assert not [s for s in statements if "substr" in s.lower()]  # read with the row, not in chunks
     assert len(checkouts) <= 1  # the request's own connection only; streaming takes one more
+    # the API's download finds the file its own way (the latest version), and sends it the same way
+    with counting() as statements:
+        response = api.get(f"/api/v1/evidence/{evidence.id}/file", staff)
+        assert response.status_code == 200
+        assert response.get_data() == data
+    assert not [s for s in statements if "substr" in s.lower()]
