@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from seqf.i18n import date_text
 from seqf.labels import HEALTH_LABELS
 
-HEALTH = HEALTH_LABELS
 CHANGES = {
     "goal.created": _l("Goal created"), "goal.edited": _l("Goal changed"),
     "goal.state_changed": _l("Goal state changed"),
@@ -21,7 +20,7 @@ COMING = {"review": _l("Review visit"), "follow_up": _l("Follow-up"),
 
 
 def health_label(code: str | None) -> str:
-    return str(HEALTH.get(code or "", code or ""))
+    return str(HEALTH_LABELS.get(code or "", code or ""))
 
 
 def change_label(code: str) -> str:

@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 
 from seqf import clock, workflow
 from seqf.extensions import db
-from seqf.labels import translated
+from seqf.labels import HEALTH_LABELS, translated
 from seqf.meetings import bp, labels
 from seqf.meetings.forms import (
     ApproveForm,
@@ -339,7 +339,7 @@ def _meeting_page(meeting_id: int, status: int = 200, *, minutes_form=None, atte
         may_approve=(previous is not None and previous.state == MeetingState.open
                      and meeting.state == MeetingState.open
                      and plan_guards.can_lead_plan(current_user, org_id)),
-        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(), health_words=translated(labels.HEALTH),
+        open_tasks=open_tasks, more_tasks=more_tasks, today_date=clock.today(), health_words=translated(HEALTH_LABELS),
     ), status
 
 

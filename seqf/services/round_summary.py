@@ -313,35 +313,38 @@ def consensus_prefill(round_: Round, in_force: tuple[RoundSnapshot | None, dict[
     return prefill
 
 
-@functools.cache
-def _previous_round_statement() -> sa.Select:
-    """``previous_round``'s statement, built once per process."""
+def _latest_earlier_with_consensus(select: sa.Select) -> sa.Select:
+    """``previous_round``'s rule on ``select`` (over ``Round``): the organisation's latest round before
+    the bound ``round_id`` with a consensus, on the instrument with the bound ``slug``."""
     from seqf.models import Instrument
 
-    return (sa.select(Round).join(Instrument, Instrument.id == Round.instrument_id).where(
-        Round.organisation_id == sa.bindparam("organisation_id"),
-        Round.consensus_recorded_at.is_not(None), Round.id < sa.bindparam("round_id"),
+    return (select.join(Instrument, Instrument.id == Round.instrument_id).where(
+        Round.organisation_id == sa.bindparam("organisation_id", type_=sa.Integer),
+        Round.consensus_recorded_at.is_not(None), Round.id < sa.bindparam("round_id", type_=sa.Integer),
         Instrument.slug == sa.bindparam("slug", type_=Instrument.slug.type),
     ).order_by(Round.id.desc()).limit(1))
 
 
+def _previous_params(round_: Round) -> dict:
+    return {"organisation_id": round_.organisation_id, "round_id": round_.id, "slug": round_.instrument.slug}
+
+
+@functools.cache
+def _previous_round_statement() -> sa.Select:
+    """``previous_round``'s statement, built once per process."""
+    return _latest_earlier_with_consensus(sa.select(Round))
+
+
 def previous_round(round_: Round) -> Round | None:
     """The organisation's latest earlier round with a consensus, on the same instrument."""
-    return db.session.scalar(_previous_round_statement(), {
-        "organisation_id": round_.organisation_id, "round_id": round_.id, "slug": round_.instrument.slug})
+    return db.session.scalar(_previous_round_statement(), _previous_params(round_))
 
 
 @functools.cache
 def _results_figures_statement(with_texts: bool) -> sa.Select:
     """The round and its ``previous_round``, each with its consensus per area (one row per area, or one
     row of nulls for a round without any), built once per process with bound parameters."""
-    from seqf.models import Instrument
-
-    previous = (sa.select(Round.id).join(Instrument, Instrument.id == Round.instrument_id).where(
-        Round.organisation_id == sa.bindparam("organisation_id", type_=sa.Integer),
-        Round.consensus_recorded_at.is_not(None), Round.id < sa.bindparam("round_id", type_=sa.Integer),
-        Instrument.slug == sa.bindparam("slug", type_=sa.String),
-    ).order_by(Round.id.desc()).limit(1).scalar_subquery())
+    previous = _latest_earlier_with_consensus(sa.select(Round.id)).scalar_subquery()
     columns = [AreaAssessment.area, AreaAssessment.claimed, AreaAssessment.score]
     if with_texts:
         columns += [AreaAssessment.justification, AreaAssessment.strengths, AreaAssessment.recommendations]
@@ -353,8 +356,7 @@ def _results_figures(round_: Round, with_texts: bool
                      ) -> tuple[Round | None, dict[int, dict[str, tuple[int, int]]], dict[str, sa.Row]]:
     """(``previous_round``, claimed and score per area of both rounds' consensus, what this round's group
     wrote per area (``with_texts``)): one statement for the results page."""
-    rows = db.session.execute(_results_figures_statement(with_texts), {
-        "organisation_id": round_.organisation_id, "round_id": round_.id, "slug": round_.instrument.slug}).all()
+    rows = db.session.execute(_results_figures_statement(with_texts), _previous_params(round_)).all()
     previous = next((row.Round for row in rows if row.Round.id != round_.id), None)
     scores: dict[int, dict[str, tuple[int, int]]] = {round_.id: {}, **({previous.id: {}} if previous else {})}
     texts: dict[str, sa.Row] = {}
